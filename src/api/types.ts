@@ -11,11 +11,15 @@
  * - Printers give upstream's server-side table columns; `cells` returns one value per column.
  */
 import type { FieldError } from '../machinery/fielderrors.js';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
+
+/** ObjectMeta with the server-owned fields writable (kubernetes-types marks them readonly). */
+export type Meta = { -readonly [K in keyof ObjectMeta]: ObjectMeta[K] };
 
 export type KubeObject = {
   apiVersion?: string;
   kind?: string;
-  metadata?: import('kubernetes-types/meta/v1').ObjectMeta;
+  metadata?: Meta;
   [field: string]: unknown;
 };
 
@@ -35,6 +39,11 @@ export interface Printer<T = KubeObject> {
 }
 
 export interface TypeRules<T = KubeObject> {
+  /**
+   * The type's metadata.name rule for the registry's object-meta checks (upstream's ValidateNameFunc;
+   * `prefix` is true when checking generateName). Absent: DNS-1123 subdomain.
+   */
+  nameFn?(name: string, prefix: boolean): string[];
   defaults?(obj: T): void;
   validate?(obj: T): FieldError[];
   /** Extra checks on update (immutable fields); `validate` is run on the new object too. */
