@@ -1,0 +1,19 @@
+/** Objects every cluster has from the start: the system namespaces. Idempotent. */
+import type { Logger } from '../util/logger.js';
+import { ApiError } from '../machinery/errors.js';
+import type { Registries } from './registries.js';
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+export async function bootstrapObjects(registries: Registries, log: Logger): Promise<void> {
+  const namespaces = registries.byName('', 'namespaces');
+  for (const name of SYSTEM_NAMESPACES) {
+    if (namespaces.cacher.get(`${namespaces.cacher.prefix}${name}`)) continue;
+    try {
+      await namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+      log.info({ name }, 'created system namespace');
+    } catch (err) {
+      if (!(err instanceof ApiError && err.reason === 'AlreadyExists')) throw err;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Pod-specific registry behaviour: status on create (Pending + QoS class), graceful deletion,
+ * and binding to a node (the scheduler's write).
+ */
+import type { KubeObject } from '../../../api/types.js';
+import * as errors from '../../../machinery/errors.js';
+import { tryParseQuantity } from '../../../machinery/quantity.js';
+import type { Strategy } from '../strategy.js';
+import type { RegistryStore } from '../store.js';
+import { nowTime } from '../store.js';
+
+type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
+type Container = { resources?: Resources };
+
+/** Upstream's QoS classification (GetPodQOS) over containers and init containers. */
+export function podQosClass(pod: KubeObject): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
+  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
+  const tracked = ['cpu', 'memory'];
+  let any = false;
+  let guaranteed = true;
+  for (const c of all) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    for (const r of tracked) {
+      const q = tryParseQuantity(req[r] ?? '');
+      const l = tryParseQuantity(lim[r] ?? '');
+      if ((q && q.sign() !== 0) || (l && l.sign() !== 0)) any = true;
+      if (!l || l.sign() === 0) guaranteed = false;
+      else if (q && q.cmp(l) !== 0) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export function podStrategy(base: Strategy): Strategy {
+  return {
+    ...base,
+    prepareForCreate(obj) {
+      obj.status = { phase: 'Pending', qosClass: podQosClass(obj) };
+    },
+    gracePeriod(obj, requested) {
+      const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
+      const phase = (obj.status as { phase?: string } | undefined)?.phase;
+      if (!spec.nodeName || phase === 'Succeeded' || phase === 'Failed') return 0;
+      return requested ?? spec.terminationGracePeriodSeconds ?? 30;
+    },
+  };
+}
+
+/** Binds a pod to a node: sets spec.nodeName and the PodScheduled condition. 409 if already bound. */
+export async function bindPod(
+  pods: RegistryStore,
+  namespace: string | undefined,
+  name: string,
+  node: string,
+  annotations: Record<string, string> | undefined,
+  opts: { dryRun?: boolean },
+): Promise<KubeObject> {
+  const res = await pods.guaranteedUpdate(
+    namespace,
+    name,
+    (cur) => {
+      const pod = cur!;
+      const spec = pod.spec as { nodeName?: string };
+      if (pod.metadata?.deletionTimestamp) {
+        throw errors.conflict(pods.gr, name, 'pod is being deleted, cannot be assigned to a host');
+      }
+      if (spec.nodeName) throw errors.conflict(pods.gr, name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+      spec.nodeName = node;
+      if (annotations) pod.metadata!.annotations = { ...(pod.metadata!.annotations ?? {}), ...annotations };
+      const status = (pod.status ??= {}) as { conditions?: Array<Record<string, unknown>> };
+      const conds = (status.conditions ??= []);
+      const now = nowTime();
+      const i = conds.findIndex((c) => c.type === 'PodScheduled');
+      const cond = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now };
+      if (i >= 0) conds[i] = cond;
+      else conds.push(cond);
+      return pod;
+    },
+    { dryRun: opts.dryRun, raw: true },
+  );
+  return res.obj;
+}

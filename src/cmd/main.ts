@@ -1,0 +1,46 @@
+/** The `k8ts` command: `k8ts server`, and the subcommands later issues add. */
+import { runServer, serverFlags } from './server.js';
+import { FlagError, parseFlags, usage } from './flags.js';
+
+const HELP = `k8ts — Kubernetes, built again in TypeScript
+
+Usage:
+  k8ts server [flags]    run the control plane (API server on HTTPS)
+
+Server flags:
+${usage(serverFlags)}
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case 'server': {
+      const flags = parseFlags(serverFlags, rest);
+      return runServer(flags);
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(HELP);
+      return 0;
+    default:
+      process.stderr.write(`unknown command "${cmd}"\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== 0) process.exitCode = code;
+  },
+  (err) => {
+    if (err instanceof FlagError) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exitCode = 1;
+  },
+);

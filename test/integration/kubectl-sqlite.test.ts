@@ -1,0 +1,3 @@
+import { kubectlSuite } from './kubectl-suite.js';
+
+kubectlSuite('sqlite', async () => ({ cleanup: async () => {} }));
