@@ -41,7 +41,6 @@ const omitsValue = new Set<FieldErrorType>([
   'FieldValueRequired',
   'FieldValueForbidden',
   'FieldValueTooLong',
-  'FieldValueTooMany',
   'InternalError',
 ]);
 
