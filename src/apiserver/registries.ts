@@ -17,6 +17,7 @@ import { objectKey, resourcePrefix } from './registry/codec.js';
 import { genericStrategy, type Strategy } from './registry/strategy.js';
 import { RegistryStore } from './registry/store.js';
 import { podStrategy } from './registry/core/pods.js';
+import { namespaceStrategy, serviceStrategy } from './registry/core/services-namespaces.js';
 import { definitionName, pruneUnknownFields, type Definitions } from './fieldvalidation.js';
 
 const PSEUDO = new Set(['/bindings']);
@@ -43,6 +44,8 @@ export class Registries {
       if (key === '/namespaces') nsCacher = cacher;
       let strategy: Strategy = genericStrategy(storageInfo, rulesFor(sv.group, sv.version, info.resource), printerFor(sv.group, info.resource));
       if (key === '/pods') strategy = podStrategy(strategy);
+      if (key === '/namespaces') strategy = namespaceStrategy(strategy);
+      if (key === '/services') strategy = serviceStrategy(strategy);
       this.stores.set(key, new RegistryStore(storageInfo, strategy, store, cacher, namespaces, log));
     }
   }

@@ -250,7 +250,15 @@ export class RegistryStore {
     }
   }
 
-  private invalid(obj: KubeObject, errs: FieldError[]): errors.ApiError {
+  private invalid(obj: KubeObject, all: FieldError[]): errors.ApiError {
+    // Identical causes (e.g. from create and update checks of the same field) are reported once.
+    const seen = new Set<string>();
+    const errs = all.filter((e) => {
+      const k = JSON.stringify([e.type, e.field, e.badValue, e.detail]);
+      if (seen.has(k)) return false;
+      seen.add(k);
+      return true;
+    });
     return errors.invalid(this.kindRef, obj.metadata?.name ?? obj.metadata?.generateName ?? '', errs);
   }
 

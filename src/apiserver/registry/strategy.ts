@@ -67,7 +67,7 @@ export function genericStrategy(info: ResourceInfo, rules: TypeRules | undefined
   const gr = `${info.group}/${info.resource}`;
   const statusSplit = info.subresources.some((s) => s.name === 'status');
   const keepStatus = KEEP_STATUS_ON_CREATE.has(gr);
-  const nameFn = info.resource === 'namespaces' || info.resource === 'nodes' ? undefined : undefined;
+  const nameFn = rules?.nameFn ? (name: string, prefix: boolean) => rules.nameFn!(name, prefix) : undefined;
   return {
     info,
     statusSplit,

@@ -4,41 +4,16 @@
  */
 import type { KubeObject } from '../../../api/types.js';
 import * as errors from '../../../machinery/errors.js';
-import { tryParseQuantity } from '../../../machinery/quantity.js';
+import { preparePodForCreate } from '../../../api/core/v1/rules.js';
 import type { Strategy } from '../strategy.js';
 import type { RegistryStore } from '../store.js';
 import { nowTime } from '../store.js';
-
-type Resources = { requests?: Record<string, string>; limits?: Record<string, string> };
-type Container = { resources?: Resources };
-
-/** Upstream's QoS classification (GetPodQOS) over containers and init containers. */
-export function podQosClass(pod: KubeObject): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  const spec = (pod.spec ?? {}) as { containers?: Container[]; initContainers?: Container[] };
-  const all = [...(spec.containers ?? []), ...(spec.initContainers ?? [])];
-  const tracked = ['cpu', 'memory'];
-  let any = false;
-  let guaranteed = true;
-  for (const c of all) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    for (const r of tracked) {
-      const q = tryParseQuantity(req[r] ?? '');
-      const l = tryParseQuantity(lim[r] ?? '');
-      if ((q && q.sign() !== 0) || (l && l.sign() !== 0)) any = true;
-      if (!l || l.sign() === 0) guaranteed = false;
-      else if (q && q.cmp(l) !== 0) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
 
 export function podStrategy(base: Strategy): Strategy {
   return {
     ...base,
     prepareForCreate(obj) {
-      obj.status = { phase: 'Pending', qosClass: podQosClass(obj) };
+      preparePodForCreate(obj);
     },
     gracePeriod(obj, requested) {
       const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };
