@@ -88,8 +88,25 @@ export class ApiServer {
     });
   }
 
+  private readonly socketUsers = new WeakMap<object, User | null>();
+
   private authenticate(req: IncomingMessage): User | undefined {
     const sock = req.socket as TLSSocket;
+    const known = this.socketUsers.get(sock);
+    if (known) return known;
+    const user = this.certificateUser(sock);
+    this.socketUsers.set(sock, user ?? null);
+    if (user) return user;
+    const auth = req.headers.authorization;
+    if (auth?.startsWith('Bearer ') && this.opts.tokens) {
+      const u = this.opts.tokens.get(auth.slice(7).trim());
+      if (u) return u;
+    }
+    return undefined;
+  }
+
+  /** The user a verified client certificate names (CN = user, O = groups); one lookup per connection. */
+  private certificateUser(sock: TLSSocket): User | undefined {
     if (sock.authorized) {
       const cert = sock.getPeerCertificate();
       const subj = cert?.subject as Record<string, string | string[]> | undefined;
@@ -97,11 +114,6 @@ export class ApiServer {
         const o = subj.O;
         return { name: String(subj.CN), groups: Array.isArray(o) ? o : o ? [o] : [] };
       }
-    }
-    const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && this.opts.tokens) {
-      const u = this.opts.tokens.get(auth.slice(7).trim());
-      if (u) return u;
     }
     return undefined;
   }
@@ -111,7 +123,8 @@ export class ApiServer {
     const ctl = new AbortController();
     this.inflight.add(ctl);
     res.on('close', () => {
-      ctl.abort();
+      // Only a request still running when its connection goes needs cancelling (watches).
+      if (!res.writableFinished) ctl.abort();
       this.inflight.delete(ctl);
     });
     let url: URL;

@@ -148,7 +148,7 @@ export const methodNotAllowed = (verb: string, gr: GroupResource): ApiError =>
 export const notAcceptable = (msg: string): ApiError => new ApiError(406, 'NotAcceptable', msg);
 
 export const unsupportedMediaType = (contentType: string): ApiError =>
-  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType})`);
+  new ApiError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf (got ${contentType || 'no content type'})`);
 
 export const requestEntityTooLarge = (msg = 'Request entity too large: limit is 3145728'): ApiError =>
   new ApiError(413, 'RequestEntityTooLarge', msg);

@@ -135,7 +135,11 @@ describe('bad input', { timeout: 120_000 }, () => {
 
   it('unsupported media types are 415, unacceptable Accept 406', async () => {
     const cm = JSON.stringify({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'm' } });
-    assertStatus(await call(s, c, 'POST', cms, cm, { 'content-type': 'application/vnd.kubernetes.protobuf' }), 415, 'UnsupportedMediaType');
+    assertStatus(await call(s, c, 'POST', cms, cm, { 'content-type': 'application/octet-stream' }), 415, 'UnsupportedMediaType');
+    // Protobuf bodies are understood; malformed ones are 400.
+    assertStatus(await call(s, c, 'POST', cms, cm, { 'content-type': 'application/vnd.kubernetes.protobuf' }), 400, 'BadRequest');
+    const truncated = Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+    assertStatus(await call(s, c, 'POST', cms, truncated, { 'content-type': 'application/vnd.kubernetes.protobuf' }), 400, 'BadRequest');
     assertStatus(await call(s, c, 'PATCH', `${cms}/m`, '{}', { 'content-type': 'text/plain' }), 415, 'UnsupportedMediaType');
     const a = await call(s, c, 'GET', cms, undefined, { accept: 'application/vnd.kubernetes.protobuf' });
     assertStatus(a, 406, 'NotAcceptable');

@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { ApiError, badRequest, notAcceptable, unsupportedMediaType } from '../../machinery/errors.js';
+import { decodeProtobufBody } from '../protobufbody.js';
 
 export interface MediaType {
   type: string;
@@ -67,7 +68,7 @@ export function wantsAggregatedDiscovery(accept: string | undefined): 'v2' | 'v2
   return undefined;
 }
 
-export type BodyKind = 'json' | 'yaml' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
+export type BodyKind = 'json' | 'yaml' | 'protobuf' | 'json-patch' | 'merge-patch' | 'strategic-merge-patch' | 'apply-patch';
 
 export function bodyKind(contentType: string | undefined, forPatch: boolean): BodyKind {
   const t = (contentType ?? '').split(';')[0].trim().toLowerCase();
@@ -87,6 +88,7 @@ export function bodyKind(contentType: string | undefined, forPatch: boolean): Bo
   }
   if (t === '' || t === 'application/json' || t === '*/*') return 'json';
   if (t === 'application/yaml' || t === 'application/x-yaml' || t === 'text/yaml') return 'yaml';
+  if (t === 'application/vnd.kubernetes.protobuf') return 'protobuf';
   throw unsupportedMediaType(t);
 }
 
@@ -100,6 +102,7 @@ function unsupportedPatch(t: string): ApiError {
 
 /** Parses a request body. Malformed input is a 400 with the parser's reason. */
 export function parseBody(raw: Buffer, kind: BodyKind): unknown {
+  if (kind === 'protobuf') return decodeProtobufBody(raw);
   const text = raw.toString('utf8');
   if (kind === 'yaml' || kind === 'apply-patch') {
     let docs;

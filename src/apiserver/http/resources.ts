@@ -92,7 +92,7 @@ export class ResourceHandlers {
         return this.finalize(r, q, reg);
       case 'ephemeralcontainers':
         if (r.verb === 'get') return this.get(r, rep, reg);
-        break;
+        return this.ephemeralContainers(r, q, reg);
     }
     if (sub) throw errors.methodNotAllowed(r.verb, reg.gr);
     if (r.info.resource === 'bindings' && r.verb === 'create') return this.binding(r, q, this.registries.byName('', 'pods'), undefined);
@@ -491,6 +491,53 @@ export class ResourceHandlers {
       dryRun: q.dryRun || (Array.isArray(delOpts.dryRun) && delOpts.dryRun.includes('All')),
     });
     return { code: 201, body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 } };
+  }
+
+  /** PUT/PATCH pods/ephemeralcontainers: only spec.ephemeralContainers changes, and only by additions. */
+  private async ephemeralContainers(r: ResourceRequest, q: RequestQuery, pods: RegistryStore): Promise<Reply> {
+    let body: KubeObject | undefined;
+    let patchKind: ReturnType<typeof bodyKind> | undefined;
+    let patch: unknown;
+    if (r.verb === 'update') body = this.decodeObject(r);
+    else {
+      patchKind = bodyKind(r.req.headers['content-type'], true);
+      if (patchKind === 'apply-patch') throw new errors.ApiError(415, 'UnsupportedMediaType', 'server-side apply is not supported by this server yet');
+      patch = parseBody(r.body ?? Buffer.alloc(0), patchKind);
+    }
+    let wantRv: string | undefined;
+    type C = { name?: string; image?: string };
+    const res = await pods.guaranteedUpdate(
+      r.namespace,
+      r.name!,
+      (cur) => {
+        const pod = cur!;
+        const desired = body ?? (applyPatch(patchKind!, structuredClone(pod), patch, this.registries.patchMeta(r.info)) as KubeObject);
+        wantRv = desired.metadata?.resourceVersion;
+        const spec = pod.spec as { containers?: C[]; initContainers?: C[]; ephemeralContainers?: C[] };
+        const next = ((desired.spec as { ephemeralContainers?: C[] } | undefined)?.ephemeralContainers ?? []) as C[];
+        const old = spec.ephemeralContainers ?? [];
+        const errs = [];
+        for (let i = 0; i < old.length; i++) {
+          const same = next.find((c) => c.name === old[i].name);
+          if (!same || JSON.stringify(same) !== JSON.stringify(old[i])) {
+            errs.push({ type: 'FieldValueForbidden' as const, field: 'spec.ephemeralContainers', badValue: '', detail: 'existing ephemeral containers may not be removed or changed' });
+            break;
+          }
+        }
+        const names = new Set([...(spec.containers ?? []), ...(spec.initContainers ?? [])].map((c) => c.name));
+        next.forEach((c, i) => {
+          if (!c.name) errs.push({ type: 'FieldValueRequired' as const, field: `spec.ephemeralContainers[${i}].name`, badValue: '', detail: '' });
+          else if (names.has(c.name)) errs.push({ type: 'FieldValueDuplicate' as const, field: `spec.ephemeralContainers[${i}].name`, badValue: c.name });
+          else names.add(c.name);
+          if (!c.image) errs.push({ type: 'FieldValueRequired' as const, field: `spec.ephemeralContainers[${i}].image`, badValue: '', detail: '' });
+        });
+        if (errs.length) throw errors.invalid({ group: '', kind: 'Pod' }, r.name!, errs);
+        spec.ephemeralContainers = next.map((c) => ({ terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent', ...c }));
+        return pod;
+      },
+      { dryRun: q.dryRun, raw: true, expectedRv: () => wantRv },
+    );
+    return { code: 200, body: res.obj };
   }
 
   private async finalize(r: ResourceRequest, q: RequestQuery, reg: RegistryStore): Promise<Reply> {
