@@ -41,7 +41,7 @@ class Client {
     this.agent = new Agent({ keepAlive: true, maxSockets, ca: creds.ca, cert: creds.cert, key: creds.key });
   }
 
-  call(method: string, path: string, body?: unknown): Promise<{ code: number; body: string }> {
+  call(method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<{ code: number; body: string }> {
     return new Promise((resolve, reject) => {
       const data = body === undefined ? undefined : JSON.stringify(body);
       const req = request(
@@ -51,7 +51,7 @@ class Client {
           method,
           path,
           agent: this.agent,
-          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          headers: { 'content-type': contentType, accept: 'application/json' },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -155,7 +155,7 @@ async function watchLatency(port: number, creds: Credentials, watchers: number):
   const rounds = 50;
   for (let i = 1; i <= rounds; i++) {
     sent.set(String(i), performance.now());
-    await client.call('PATCH', '/api/v1/namespaces/bench/configmaps/tick', { data: { t: String(i) } }).then((r) => {
+    await client.call('PATCH', '/api/v1/namespaces/bench/configmaps/tick', { data: { t: String(i) } }, 'application/merge-patch+json').then((r) => {
       if (r.code !== 200) throw new Error(`patch failed ${r.code} ${r.body}`);
     });
     await new Promise((r) => setTimeout(r, 40));

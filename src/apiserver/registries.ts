@@ -30,6 +30,7 @@ export class Registries {
     store: Store,
     private readonly definitions: Definitions,
     log: Logger,
+    opts: { watchCacheSize?: number } = {},
   ) {
     const nsPrefix = resourcePrefix('', 'namespaces');
     let nsCacher: Cacher | undefined;
@@ -40,7 +41,7 @@ export class Registries {
       const key = `${sv.group}/${info.resource}`;
       if (this.stores.has(key)) continue;
       const storageInfo = RESOURCES.find((r) => r.group === sv.group && r.version === sv.version && r.resource === info.resource) ?? info;
-      const cacher = new Cacher(store, resourcePrefix(sv.group, info.resource), log);
+      const cacher = new Cacher(store, resourcePrefix(sv.group, info.resource), log, opts.watchCacheSize);
       if (key === '/namespaces') nsCacher = cacher;
       let strategy: Strategy = genericStrategy(storageInfo, rulesFor(sv.group, sv.version, info.resource), printerFor(sv.group, info.resource));
       if (key === '/pods') strategy = podStrategy(strategy);

@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2)).then(
   (code) => {
-    if (code !== 0) process.exitCode = code;
+    // Long-running commands have stopped everything they started; exit now rather than wait on stray handles.
+    process.exit(code);
   },
   (err) => {
     if (err instanceof FlagError) {

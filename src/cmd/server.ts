@@ -32,6 +32,7 @@ export const serverFlags = {
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'service virtual IP range' },
   token: { type: 'string', help: 'shared secret for joining agents (generated when absent)' },
+  'watch-cache-size': { type: 'number', default: 10000, help: 'recent events kept per resource for resuming watches' },
   'compact-interval': { type: 'number', default: 300, help: 'seconds between store compactions (SQLite)' },
   'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
 } satisfies FlagSpec;
@@ -76,7 +77,9 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   const stop = new AbortController();
   setMaxListeners(0, stop.signal);
   const openapi = new OpenApiService({ resources: RESOURCES });
-  const registries = new Registries(store, openapi.definitions() as unknown as Definitions, log.child({ component: 'registry' }));
+  const registries = new Registries(store, openapi.definitions() as unknown as Definitions, log.child({ component: 'registry' }), {
+    watchCacheSize: flags['watch-cache-size'],
+  });
   await registries.start(stop.signal);
   await bootstrapObjects(registries, log);
 

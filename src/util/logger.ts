@@ -18,7 +18,7 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 export function createLogger(component: string, level: LogLevel = (process.env.K8TS_LOG_LEVEL as LogLevel) || 'info'): Logger {
   return pino(
     { level, base: { component }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' },
-    pino.destination({ fd: 2, sync: false }),
+    pino.destination({ fd: 2, sync: true }),
   ) as unknown as Logger;
 }
 

@@ -26,7 +26,12 @@ function call(s: TestServer, creds: Credentials | undefined, method: string, pat
         cert: creds?.cert,
         key: creds?.key,
         rejectUnauthorized: false,
-        headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          ...(body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+          ...headers,
+        },
       },
       (res) => {
         let data = '';

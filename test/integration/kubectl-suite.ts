@@ -5,6 +5,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TestServer, eventually, tool } from '../support/server.js';
 
 const MANIFEST_V1 = `
@@ -291,7 +293,10 @@ export function kubectlSuite(name: string, datastore: () => Promise<{ url?: stri
     it('keeps everything across a restart', async () => {
       const before = await s.k(['get', 'cm,secret,deploy,svc,rc', '-n', 'shop', '-o', 'name']);
       const rv = await s.k(['-n', 'shop', 'get', 'deploy', 'web', '-o', 'jsonpath={.metadata.resourceVersion}']);
-      await s.restart();
+      const ca = readFileSync(join(s.dataDir, 'server', 'tls', 'ca.crt'), 'utf8');
+      assert.equal(await s.stop(), 0, 'the server exits 0 on SIGTERM');
+      await s.launch();
+      assert.equal(readFileSync(join(s.dataDir, 'server', 'tls', 'ca.crt'), 'utf8'), ca, 'the CA is reused');
       const afterList = await s.k(['get', 'cm,secret,deploy,svc,rc', '-n', 'shop', '-o', 'name']);
       assert.equal(afterList, before);
       assert.equal(await s.k(['-n', 'shop', 'get', 'deploy', 'web', '-o', 'jsonpath={.metadata.resourceVersion}']), rv);

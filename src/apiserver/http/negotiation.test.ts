@@ -27,7 +27,8 @@ describe('negotiation', () => {
   it('decodes bodies and maps bad ones to 4xx', () => {
     assert.equal(bodyKind('application/json; charset=utf-8', false), 'json');
     assert.equal(bodyKind('application/strategic-merge-patch+json', true), 'strategic-merge-patch');
-    assert.throws(() => bodyKind('application/vnd.kubernetes.protobuf', false), (e: unknown) => e instanceof ApiError && e.code === 415);
+    assert.equal(bodyKind('application/vnd.kubernetes.protobuf', false), 'protobuf');
+    assert.throws(() => bodyKind('application/octet-stream', false), (e: unknown) => e instanceof ApiError && e.code === 415);
     assert.throws(() => bodyKind('text/plain', true), (e: unknown) => e instanceof ApiError && e.code === 415);
     assert.deepEqual(parseBody(Buffer.from('kind: ConfigMap\ndata:\n  a: "1"\n'), 'yaml'), { kind: 'ConfigMap', data: { a: '1' } });
     assert.throws(() => parseBody(Buffer.from('{'), 'json'), (e: unknown) => e instanceof ApiError && e.code === 400);

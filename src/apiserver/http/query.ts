@@ -63,7 +63,10 @@ export function parseQuery(q: URLSearchParams): RequestQuery {
   const rv = q.get('resourceVersion') ?? undefined;
   if (rv !== undefined && rv !== '' && !/^\d+$/.test(rv)) throw badRequest(`invalid resource version "${rv}": must be a non-negative integer`);
   const rvMatch = oneOf(q, 'resourceVersionMatch', ['NotOlderThan', 'Exact'] as const);
-  if (rvMatch && !rv) {
+  const watch = bool(q, 'watch') ?? false;
+  const sendInitialEvents = bool(q, 'sendInitialEvents');
+  // A watch-list (sendInitialEvents) may ask NotOlderThan of the latest state with an empty resourceVersion.
+  if (rvMatch && !rv && !(watch && sendInitialEvents)) {
     throw badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   }
   if (rvMatch === 'Exact' && rv === '0') throw badRequest('resourceVersionMatch "exact" is forbidden for resourceVersion "0"');
@@ -83,9 +86,9 @@ export function parseQuery(q: URLSearchParams): RequestQuery {
     resourceVersion: rv === '' ? undefined : rv,
     resourceVersionMatch: rvMatch,
     timeoutSeconds: int(q, 'timeoutSeconds', 0),
-    watch: bool(q, 'watch') ?? false,
+    watch,
     allowWatchBookmarks: bool(q, 'allowWatchBookmarks') ?? false,
-    sendInitialEvents: bool(q, 'sendInitialEvents'),
+    sendInitialEvents,
     includeObject: oneOf(q, 'includeObject', ['None', 'Metadata', 'Object'] as const),
     gracePeriodSeconds: int(q, 'gracePeriodSeconds', 0),
     propagationPolicy: oneOf(q, 'propagationPolicy', ['Orphan', 'Background', 'Foreground'] as const),

@@ -97,7 +97,13 @@ export async function watchStream(p: WatchParams): Promise<void> {
     return;
   }
   const timeoutMs = q.timeoutSeconds !== undefined && q.timeoutSeconds > 0 ? q.timeoutSeconds * 1000 : (1800 + Math.random() * 1800) * 1000;
-  timers.push(setTimeout(finish, timeoutMs));
+  // Before a timeout closes the stream, a bookmark tells the client where to resume.
+  timers.push(
+    setTimeout(() => {
+      if (q.allowWatchBookmarks && !ended) bookmark(Math.max(lastRv, p.registry.cacher.rv));
+      finish();
+    }, timeoutMs),
+  );
   if (q.allowWatchBookmarks) {
     const tick = () => {
       if (ended) return;

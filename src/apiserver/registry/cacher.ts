@@ -60,7 +60,8 @@ interface Watcher {
   after: number;
 }
 
-const WINDOW = 10_000;
+/** Default number of recent events a cache keeps for watches that resume from a resourceVersion. */
+export const DEFAULT_WATCH_WINDOW = 10_000;
 
 function cached(key: string, obj: KubeObject, rv: number): CachedObject {
   let s: string | undefined;
@@ -90,6 +91,7 @@ export class Cacher {
     private readonly store: Store,
     readonly prefix: string,
     private readonly log: Logger,
+    private readonly window: number = DEFAULT_WATCH_WINDOW,
   ) {
     this.readyPromise = new Promise((r) => (this.markReady = r));
   }
@@ -160,8 +162,8 @@ export class Cacher {
 
   private apply(ev: CacheEvent): void {
     this.events.push(ev);
-    if (this.events.length > WINDOW) {
-      const drop = this.events.length - WINDOW;
+    if (this.events.length > this.window) {
+      const drop = this.events.length - this.window;
       this.windowStart = this.events[drop - 1].rv;
       this.events = this.events.slice(drop);
     }
