@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { Store } from './store.js';
-import { MemoryStore } from './memory/store.js';
-import { SqliteStore, type SqliteStoreOptions } from './sqlite/store.js';
-import { EtcdStore, type EtcdStoreOptions } from './etcd/store.js';
+import type { SqliteStoreOptions } from './sqlite/store.js';
+import type { EtcdStoreOptions } from './etcd/store.js';
 
 export interface OpenStoreOptions {
   /** How often history is compacted, in ms (default 5 minutes; 0 disables). */
@@ -24,8 +23,10 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     ...(opts.compactIntervalMs !== undefined ? { compactIntervalMs: opts.compactIntervalMs } : {}),
     ...(opts.compactKeepRevisions !== undefined ? { compactKeepRevisions: opts.compactKeepRevisions } : {}),
   };
-  if (url === 'memory://' || url === 'memory:') return new MemoryStore();
+  // Backends load on demand: the etcd client (gRPC, protobufjs) costs memory a SQLite server never needs.
+  if (url === 'memory://' || url === 'memory:') return new (await import('./memory/store.js')).MemoryStore();
   if (url.startsWith('etcd://') || url.startsWith('http://') || url.startsWith('https://')) {
+    const { EtcdStore } = await import('./etcd/store.js');
     return EtcdStore.fromUrl(url, { ...opts.etcd, ...compaction });
   }
   let path: string;
@@ -34,5 +35,6 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
   else if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) throw new Error(`unsupported datastore URL ${JSON.stringify(url)}`);
   else path = url;
   if (path === '') throw new Error(`no path in datastore URL ${JSON.stringify(url)}`);
+  const { SqliteStore } = await import('./sqlite/store.js');
   return new SqliteStore(path, { ...opts.sqlite, ...compaction });
 }

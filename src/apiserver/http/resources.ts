@@ -43,6 +43,8 @@ interface Reply {
   body: unknown;
   /** Pre-serialized JSON (fast path for lists and gets from the cache). */
   raw?: string;
+  /** Pre-serialized JSON in parts, written as they come (large lists never become one string). */
+  rawParts?: () => Iterable<string>;
   warnings?: string[];
 }
 
@@ -62,14 +64,30 @@ export class ResourceHandlers {
     const headers: Record<string, string | string[]> = {};
     if (reply.warnings?.length) headers.warning = reply.warnings.map((w) => `299 - ${JSON.stringify(w)}`);
     if (rep.format === 'yaml' && rep.as === 'Object') {
-      const body = toYaml(reply.raw !== undefined ? JSON.parse(reply.raw) : reply.body);
+      const raw = reply.raw ?? (reply.rawParts ? [...reply.rawParts()].join('') : undefined);
+      const body = toYaml(raw !== undefined ? JSON.parse(raw) : reply.body);
       r.res.writeHead(reply.code, { ...headers, 'content-type': 'application/yaml' });
       r.res.end(body);
       return;
     }
-    const json = reply.raw ?? (q.pretty ? JSON.stringify(reply.body, null, 2) : JSON.stringify(reply.body));
     r.res.writeHead(reply.code, { ...headers, 'content-type': 'application/json' });
-    r.res.end(json);
+    if (reply.rawParts && !q.pretty) {
+      let batch = '';
+      for (const part of reply.rawParts()) {
+        batch += part;
+        if (batch.length >= 256 * 1024) {
+          r.res.write(batch);
+          batch = '';
+        }
+      }
+      r.res.end(batch);
+      return;
+    }
+    const json =
+      reply.raw ??
+      (reply.rawParts ? [...reply.rawParts()].join('') : undefined) ??
+      (q.pretty ? JSON.stringify(reply.body, null, 2) : JSON.stringify(reply.body));
+    r.res.end(q.pretty && reply.body === undefined ? JSON.stringify(JSON.parse(json), null, 2) : json);
   }
 
   private async dispatch(r: ResourceRequest, q: RequestQuery, rep: Representation, reg: RegistryStore): Promise<Reply> {
@@ -163,11 +181,23 @@ export class ResourceHandlers {
     }
     const { group, resource } = this.registries.storageOf(r.info);
     const matches = (o: CachedObject): boolean => {
-      if (ls && !ls.matches(o.obj.metadata?.labels)) return false;
-      if (fs && !fs.matches(fieldsOf(group, resource, this.registries.needsConversion(r.info) ? this.out(r, o.obj) : o.obj))) return false;
+      if (ls && !ls.matches(o.labels)) return false;
+      if (fs && !fs.matches(this.fieldsOf(r, group, resource, o))) return false;
       return true;
     };
     return { matches, filtered: !!(ls || fs) };
+  }
+
+  /** Field-selector values of a cached object, computed once per object and served version. */
+  private fieldsOf(r: ResourceRequest, group: string, resource: string, o: CachedObject): Record<string, string> {
+    const k = `fields:${apiVersionOf(r.info)}`;
+    const memo = (o.memo ??= new Map());
+    let f = memo.get(k) as Record<string, string> | undefined;
+    if (!f) {
+      f = fieldsOf(group, resource, this.registries.needsConversion(r.info) ? this.out(r, o.obj) : o.obj);
+      memo.set(k, f);
+    }
+    return f;
   }
 
   private async list(r: ResourceRequest, q: RequestQuery, rep: Representation, reg: RegistryStore): Promise<Reply> {
@@ -210,8 +240,13 @@ export class ResourceHandlers {
       };
     }
     const head = JSON.stringify({ kind: `${r.info.kind}List`, apiVersion: apiVersionOf(r.info), metadata: meta });
-    const items = res.items.map((o) => this.outJson(r, o)).join(',');
-    return { code: 200, body: undefined, raw: `${head.slice(0, -1)},"items":[${items}]}` };
+    const outJson = (o: CachedObject) => this.outJson(r, o);
+    function* parts(): Iterable<string> {
+      yield `${head.slice(0, -1)},"items":[`;
+      for (let i = 0; i < res.items.length; i++) yield i ? `,${outJson(res.items[i])}` : outJson(res.items[i]);
+      yield ']}';
+    }
+    return { code: 200, body: undefined, rawParts: parts };
   }
 
   private async watch(r: ResourceRequest, q: RequestQuery, rep: Representation, reg: RegistryStore): Promise<void> {
@@ -228,6 +263,7 @@ export class ResourceHandlers {
       query: q,
       rep,
       encode: (type: WatchEventType, o: CachedObject) => this.encodeWatchObject(r, rep, q, o),
+      representationKey: `${apiVersionOf(r.info)}|${r.info.resource}|${rep.as}|${'version' in rep ? rep.version : ''}|${q.includeObject ?? ''}`,
       printer: () => this.registries.printer(r.info),
     });
   }

@@ -30,7 +30,22 @@ export interface WatchParams {
   query: RequestQuery;
   rep: Representation;
   encode: (type: WatchEventType, o: CachedObject) => string;
+  /** Identifies the representation `encode` produces; equal keys give equal bytes. */
+  representationKey: string;
   printer: () => Printer;
+}
+
+/**
+ * The encoded line of the event being fanned out. The cache delivers one event to all its
+ * watchers synchronously, so a single-entry memo serializes it once per representation.
+ */
+let lastLine: { o: CachedObject; type: WatchEventType; key: string; buf: Buffer } | undefined;
+
+function eventLine(o: CachedObject, type: WatchEventType, key: string, encode: () => string): Buffer {
+  if (lastLine && lastLine.o === o && lastLine.type === type && lastLine.key === key) return lastLine.buf;
+  const buf = Buffer.from(`{"type":"${type}","object":${encode()}}\n`);
+  lastLine = { o, type, key, buf };
+  return buf;
 }
 
 export async function watchStream(p: WatchParams): Promise<void> {
@@ -45,7 +60,7 @@ export async function watchStream(p: WatchParams): Promise<void> {
     for (const t of timers) clearTimeout(t);
     res.end();
   };
-  const write = (line: string): boolean => {
+  const write = (line: string | Buffer): boolean => {
     if (ended) return false;
     res.write(line);
     if (res.writableLength > MAX_BACKLOG) {
@@ -68,7 +83,7 @@ export async function watchStream(p: WatchParams): Promise<void> {
     event: (type: WatchEventType, o: CachedObject): boolean => {
       if (ended) return false;
       lastRv = Math.max(lastRv, o.rv);
-      return write(`{"type":"${type}","object":${p.encode(type, o)}}\n`);
+      return write(eventLine(o, type, p.representationKey, () => p.encode(type, o)));
     },
     progress: (rv: number) => {
       if (q.allowWatchBookmarks && rv > lastRv) {

@@ -18,14 +18,62 @@ import { isStorageError, type Store } from '../../storage/store.js';
 import { sleep } from '../../util/abort.js';
 import { decodeObject } from './codec.js';
 
+/**
+ * One object as the cache holds it: its JSON (the compact, primary form), its identity and labels.
+ * The parsed object is materialized on demand and only weakly held, so a large cache costs
+ * about the size of its JSON. Callers must treat `obj` as immutable.
+ */
 export interface CachedObject {
   readonly key: string;
   readonly namespace: string;
   readonly name: string;
   readonly rv: number;
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  /** The parsed object (shared; do not mutate). */
   readonly obj: KubeObject;
-  /** JSON of `obj`, serialized at most once. */
+  /** The object's JSON. */
   json(): string;
+  /** Per-object memo for derived values (e.g. field-selector fields), dropped with the object. */
+  memo?: Map<string, unknown>;
+}
+
+class Entry implements CachedObject {
+  private ref: WeakRef<KubeObject> | undefined;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>> | undefined;
+  private readonly text: string;
+  memo?: Map<string, unknown>;
+
+  constructor(
+    readonly key: string,
+    obj: KubeObject,
+    readonly rv: number,
+  ) {
+    this.text = JSON.stringify(obj);
+    this.namespace = obj.metadata?.namespace ?? '';
+    this.name = obj.metadata?.name ?? '';
+    this.labels = obj.metadata?.labels;
+    this.ref = new WeakRef(obj);
+  }
+
+  get obj(): KubeObject {
+    let o = this.ref?.deref();
+    if (!o) {
+      o = JSON.parse(this.text) as KubeObject;
+      this.ref = new WeakRef(o);
+    }
+    return o;
+  }
+
+  json(): string {
+    return this.text;
+  }
+}
+
+/** A cache entry for `obj` (which must already carry its resourceVersion). */
+export function cachedObject(key: string, obj: KubeObject, rv: number): CachedObject {
+  return new Entry(key, obj, rv);
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -63,17 +111,7 @@ interface Watcher {
 /** Default number of recent events a cache keeps for watches that resume from a resourceVersion. */
 export const DEFAULT_WATCH_WINDOW = 10_000;
 
-function cached(key: string, obj: KubeObject, rv: number): CachedObject {
-  let s: string | undefined;
-  return {
-    key,
-    namespace: obj.metadata?.namespace ?? '',
-    name: obj.metadata?.name ?? '',
-    rv,
-    obj,
-    json: () => (s ??= JSON.stringify(obj)),
-  };
-}
+const cached = cachedObject;
 
 export class Cacher {
   rv = 0;

@@ -15,7 +15,7 @@ import * as errors from '../../machinery/errors.js';
 import type { FieldError } from '../../machinery/fielderrors.js';
 import { isStorageError, type KeyValue, type Store } from '../../storage/store.js';
 import { decodeObject, encodeObject, namespacePrefix, objectKey } from './codec.js';
-import type { CachedObject, Cacher, WatchFilter, WatchSink } from './cacher.js';
+import { cachedObject, type CachedObject, type Cacher, type WatchFilter, type WatchSink } from './cacher.js';
 import { specOf, type GcPolicy, type Strategy } from './strategy.js';
 
 export interface NamespaceLookup {
@@ -184,7 +184,7 @@ export class RegistryStore {
         for (; i < page.items.length; i++) {
           const kv = page.items[i];
           const obj = decodeObject(kv);
-          const o: CachedObject = { key: kv.key, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', rv: kv.modRevision, obj, json: () => JSON.stringify(obj) };
+          const o = cachedObject(kv.key, obj, kv.modRevision);
           after = kv.key;
           if (!opts.matches(o)) continue;
           if (limit && items.length === limit) {
