@@ -5,7 +5,7 @@
  */
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { ApiError, badRequest, notAcceptable, unsupportedMediaType } from '../../machinery/errors.js';
-import { decodeProtobufBody } from '../protobufbody.js';
+import { decodeProtobufObject } from '../protobuf/decode.js';
 
 export interface MediaType {
   type: string;
@@ -102,7 +102,7 @@ function unsupportedPatch(t: string): ApiError {
 
 /** Parses a request body. Malformed input is a 400 with the parser's reason. */
 export function parseBody(raw: Buffer, kind: BodyKind): unknown {
-  if (kind === 'protobuf') return decodeProtobufBody(raw);
+  if (kind === 'protobuf') return decodeProtobufObject(raw).object;
   const text = raw.toString('utf8');
   if (kind === 'yaml' || kind === 'apply-patch') {
     let docs;

@@ -43,7 +43,7 @@ export interface FieldSchema {
  * - quantity: resource.Quantity → its string
  * - intorstring: intstr.IntOrString → number (type 0) or string (type 1)
  * - rawjson: meta.v1.FieldsV1, runtime.RawExtension → the embedded JSON value
- * - stringlist: a named []string (authentication.v1.ExtraValue) → the array of its items
+ * - stringlist: a named []string (the ExtraValue types) → the array of its items
  */
 export type JsonForm = 'time' | 'microtime' | 'quantity' | 'intorstring' | 'rawjson' | 'stringlist';
 
@@ -1646,6 +1646,215 @@ export const MESSAGES: Record<string, MessageSchema> = {
   },
   'autoscaling.v1.ScaleSpec': { fields: { 1: f('replicas', 'int32') } },
   'autoscaling.v1.ScaleStatus': { fields: { 1: f('replicas', 'int32', PTR), 2: f('selector', STR) } },
+
+  // k8s.io/api/autoscaling/v1, k8s.io/api/autoscaling/v2 HorizontalPodAutoscaler; k8s.io/api/certificates/v1
+  'autoscaling.v1.HorizontalPodAutoscaler': {
+    fields: {
+      1: f('metadata', META),
+      2: f('spec', 'autoscaling.v1.HorizontalPodAutoscalerSpec'),
+      3: f('status', 'autoscaling.v1.HorizontalPodAutoscalerStatus'),
+    },
+  },
+  'autoscaling.v1.HorizontalPodAutoscalerSpec': {
+    fields: {
+      1: f('scaleTargetRef', 'autoscaling.v1.CrossVersionObjectReference'),
+      2: f('minReplicas', 'int32', PTR),
+      3: f('maxReplicas', 'int32'),
+      4: f('targetCPUUtilizationPercentage', 'int32', PTR),
+    },
+  },
+  'autoscaling.v1.CrossVersionObjectReference': { fields: { 1: f('kind', STR), 2: f('name', STR), 3: f('apiVersion', STR) } },
+  'autoscaling.v1.HorizontalPodAutoscalerStatus': {
+    fields: {
+      1: f('observedGeneration', 'int64', PTR),
+      2: f('lastScaleTime', 'meta.v1.Time'),
+      3: f('currentReplicas', 'int32', PTR),
+      4: f('desiredReplicas', 'int32', PTR),
+      5: f('currentCPUUtilizationPercentage', 'int32', PTR),
+    },
+  },
+  'autoscaling.v2.HorizontalPodAutoscaler': {
+    fields: {
+      1: f('metadata', META),
+      2: f('spec', 'autoscaling.v2.HorizontalPodAutoscalerSpec'),
+      3: f('status', 'autoscaling.v2.HorizontalPodAutoscalerStatus'),
+    },
+  },
+  'autoscaling.v2.HorizontalPodAutoscalerSpec': {
+    fields: {
+      1: f('scaleTargetRef', 'autoscaling.v2.CrossVersionObjectReference'),
+      2: f('minReplicas', 'int32', PTR),
+      3: f('maxReplicas', 'int32'),
+      4: f('metrics', 'autoscaling.v2.MetricSpec', LIST),
+      5: f('behavior', 'autoscaling.v2.HorizontalPodAutoscalerBehavior'),
+    },
+  },
+  'autoscaling.v2.CrossVersionObjectReference': { fields: { 1: f('kind', STR), 2: f('name', STR), 3: f('apiVersion', STR) } },
+  'autoscaling.v2.MetricSpec': {
+    fields: {
+      1: f('type', STR),
+      2: f('object', 'autoscaling.v2.ObjectMetricSource'),
+      3: f('pods', 'autoscaling.v2.PodsMetricSource'),
+      4: f('resource', 'autoscaling.v2.ResourceMetricSource'),
+      5: f('external', 'autoscaling.v2.ExternalMetricSource'),
+      7: f('containerResource', 'autoscaling.v2.ContainerResourceMetricSource'),
+    },
+  },
+  'autoscaling.v2.ObjectMetricSource': {
+    fields: {
+      1: f('describedObject', 'autoscaling.v2.CrossVersionObjectReference'),
+      2: f('target', 'autoscaling.v2.MetricTarget'),
+      3: f('metric', 'autoscaling.v2.MetricIdentifier'),
+    },
+  },
+  'autoscaling.v2.MetricTarget': {
+    fields: {
+      1: f('type', STR),
+      2: f('value', 'resource.Quantity'),
+      3: f('averageValue', 'resource.Quantity'),
+      4: f('averageUtilization', 'int32', PTR),
+    },
+  },
+  'autoscaling.v2.MetricIdentifier': { fields: { 1: f('name', STR), 2: f('selector', 'meta.v1.LabelSelector') } },
+  'autoscaling.v2.PodsMetricSource': {
+    fields: {
+      1: f('metric', 'autoscaling.v2.MetricIdentifier'),
+      2: f('target', 'autoscaling.v2.MetricTarget'),
+    },
+  },
+  'autoscaling.v2.ResourceMetricSource': { fields: { 1: f('name', STR), 2: f('target', 'autoscaling.v2.MetricTarget') } },
+  'autoscaling.v2.ExternalMetricSource': {
+    fields: {
+      1: f('metric', 'autoscaling.v2.MetricIdentifier'),
+      2: f('target', 'autoscaling.v2.MetricTarget'),
+    },
+  },
+  'autoscaling.v2.ContainerResourceMetricSource': {
+    fields: {
+      1: f('name', STR),
+      2: f('target', 'autoscaling.v2.MetricTarget'),
+      3: f('container', STR),
+    },
+  },
+  'autoscaling.v2.HorizontalPodAutoscalerBehavior': {
+    fields: {
+      1: f('scaleUp', 'autoscaling.v2.HPAScalingRules'),
+      2: f('scaleDown', 'autoscaling.v2.HPAScalingRules'),
+    },
+  },
+  'autoscaling.v2.HPAScalingRules': {
+    fields: {
+      1: f('selectPolicy', STR, PTR),
+      2: f('policies', 'autoscaling.v2.HPAScalingPolicy', LIST),
+      3: f('stabilizationWindowSeconds', 'int32', PTR),
+    },
+  },
+  'autoscaling.v2.HPAScalingPolicy': {
+    fields: {
+      1: f('type', STR),
+      2: f('value', 'int32', PTR),
+      3: f('periodSeconds', 'int32', PTR),
+    },
+  },
+  'autoscaling.v2.HorizontalPodAutoscalerStatus': {
+    fields: {
+      1: f('observedGeneration', 'int64', PTR),
+      2: f('lastScaleTime', 'meta.v1.Time'),
+      3: f('currentReplicas', 'int32'),
+      4: f('desiredReplicas', 'int32', PTR),
+      5: f('currentMetrics', 'autoscaling.v2.MetricStatus', LIST),
+      6: f('conditions', 'autoscaling.v2.HorizontalPodAutoscalerCondition', LIST),
+    },
+  },
+  'autoscaling.v2.MetricStatus': {
+    fields: {
+      1: f('type', STR),
+      2: f('object', 'autoscaling.v2.ObjectMetricStatus'),
+      3: f('pods', 'autoscaling.v2.PodsMetricStatus'),
+      4: f('resource', 'autoscaling.v2.ResourceMetricStatus'),
+      5: f('external', 'autoscaling.v2.ExternalMetricStatus'),
+      7: f('containerResource', 'autoscaling.v2.ContainerResourceMetricStatus'),
+    },
+  },
+  'autoscaling.v2.ObjectMetricStatus': {
+    fields: {
+      1: f('metric', 'autoscaling.v2.MetricIdentifier'),
+      2: f('current', 'autoscaling.v2.MetricValueStatus'),
+      3: f('describedObject', 'autoscaling.v2.CrossVersionObjectReference'),
+    },
+  },
+  'autoscaling.v2.MetricValueStatus': {
+    fields: {
+      1: f('value', 'resource.Quantity'),
+      2: f('averageValue', 'resource.Quantity'),
+      3: f('averageUtilization', 'int32', PTR),
+    },
+  },
+  'autoscaling.v2.PodsMetricStatus': {
+    fields: {
+      1: f('metric', 'autoscaling.v2.MetricIdentifier'),
+      2: f('current', 'autoscaling.v2.MetricValueStatus'),
+    },
+  },
+  'autoscaling.v2.ResourceMetricStatus': { fields: { 1: f('name', STR), 2: f('current', 'autoscaling.v2.MetricValueStatus') } },
+  'autoscaling.v2.ExternalMetricStatus': {
+    fields: {
+      1: f('metric', 'autoscaling.v2.MetricIdentifier'),
+      2: f('current', 'autoscaling.v2.MetricValueStatus'),
+    },
+  },
+  'autoscaling.v2.ContainerResourceMetricStatus': {
+    fields: {
+      1: f('name', STR),
+      2: f('current', 'autoscaling.v2.MetricValueStatus'),
+      3: f('container', STR),
+    },
+  },
+  'autoscaling.v2.HorizontalPodAutoscalerCondition': {
+    fields: {
+      1: f('type', STR),
+      2: f('status', STR),
+      3: f('lastTransitionTime', 'meta.v1.Time'),
+      4: f('reason', STR),
+      5: f('message', STR),
+    },
+  },
+  'certificates.v1.CertificateSigningRequest': {
+    fields: {
+      1: f('metadata', META),
+      2: f('spec', 'certificates.v1.CertificateSigningRequestSpec'),
+      3: f('status', 'certificates.v1.CertificateSigningRequestStatus'),
+    },
+  },
+  'certificates.v1.CertificateSigningRequestSpec': {
+    fields: {
+      1: f('request', 'bytes'),
+      2: f('username', STR),
+      3: f('uid', STR),
+      4: STRS('groups'),
+      5: STRS('usages'),
+      6: m('extra', STR, 'certificates.v1.ExtraValue'),
+      7: f('signerName', STR),
+      8: f('expirationSeconds', 'int32', PTR),
+    },
+  },
+  'certificates.v1.ExtraValue': { fields: { 1: STRS('items') }, json: 'stringlist' },
+  'certificates.v1.CertificateSigningRequestStatus': {
+    fields: {
+      1: f('conditions', 'certificates.v1.CertificateSigningRequestCondition', LIST),
+      2: f('certificate', 'bytes'),
+    },
+  },
+  'certificates.v1.CertificateSigningRequestCondition': {
+    fields: {
+      1: f('type', STR),
+      2: f('reason', STR),
+      3: f('message', STR),
+      4: f('lastUpdateTime', 'meta.v1.Time'),
+      5: f('lastTransitionTime', 'meta.v1.Time'),
+      6: f('status', STR),
+    },
+  },
 };
 
 /**
@@ -1675,6 +1884,9 @@ export const KINDS: Record<string, string> = {
   'batch/v1 Job': 'batch.v1.Job',
   'batch/v1 CronJob': 'batch.v1.CronJob',
   'autoscaling/v1 Scale': 'autoscaling.v1.Scale',
+  'autoscaling/v1 HorizontalPodAutoscaler': 'autoscaling.v1.HorizontalPodAutoscaler',
+  'autoscaling/v2 HorizontalPodAutoscaler': 'autoscaling.v2.HorizontalPodAutoscaler',
+  'certificates.k8s.io/v1 CertificateSigningRequest': 'certificates.v1.CertificateSigningRequest',
   'coordination.k8s.io/v1 Lease': 'coordination.v1.Lease',
   'events.k8s.io/v1 Event': 'events.v1.Event',
   'policy/v1 Eviction': 'policy.v1.Eviction',

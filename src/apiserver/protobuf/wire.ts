@@ -40,15 +40,28 @@ export class WireReader {
 
   /** The next field's number and wire type. */
   tag(): { field: number; wire: number } {
-    const v = this.varint();
-    const wire = Number(v & 7n);
-    const field = v >> 3n;
-    if (field <= 0n || field > BigInt(MAX_FIELD_NUMBER)) throw new WireError(`proto: illegal tag ${field} (wire type ${wire})`);
+    const v = this.length53();
+    const wire = v % 8;
+    const field = Math.floor(v / 8);
+    if (field <= 0 || field > MAX_FIELD_NUMBER) throw new WireError(`proto: illegal tag ${field} (wire type ${wire})`);
     if (wire === 3 || wire === 4) throw new WireError(`proto: group wire types are not supported (field ${field})`);
     if (wire !== WIRE_VARINT && wire !== WIRE_FIXED64 && wire !== WIRE_LEN && wire !== WIRE_FIXED32) {
       throw new WireError(`proto: illegal wireType ${wire}`);
     }
-    return { field: Number(field), wire };
+    return { field, wire };
+  }
+
+  /** A varint as a number; values above 2^53 (never valid tags or lengths here) saturate to Infinity. */
+  private length53(): number {
+    if (this.pos < this.end) {
+      const b = this.buf[this.pos];
+      if (b < 0x80) {
+        this.pos++;
+        return b;
+      }
+    }
+    const v = this.varint();
+    return v > BigInt(Number.MAX_SAFE_INTEGER) ? Infinity : Number(v);
   }
 
   /** An unsigned varint of at most 10 bytes, as a 64-bit unsigned BigInt. */
@@ -85,17 +98,17 @@ export class WireReader {
 
   /** A length-delimited payload (a view, not a copy). */
   bytes(): Uint8Array {
-    const v = this.varint();
-    if (v > BigInt(this.end - this.pos)) throw new WireError('unexpected EOF');
-    return this.take(Number(v));
+    const n = this.length53();
+    if (n > this.end - this.pos) throw new WireError('unexpected EOF');
+    return this.take(n);
   }
 
   /** A reader over the next length-delimited payload; the payload is consumed from this reader. */
   sub(): WireReader {
-    const v = this.varint();
-    if (v > BigInt(this.end - this.pos)) throw new WireError('unexpected EOF');
+    const n = this.length53();
+    if (n > this.end - this.pos) throw new WireError('unexpected EOF');
     const start = this.pos;
-    this.pos += Number(v);
+    this.pos += n;
     return new WireReader(this.buf, start, this.pos);
   }
 
