@@ -54,7 +54,7 @@ class Entry implements CachedObject {
     this.namespace = obj.metadata?.namespace ?? '';
     this.name = obj.metadata?.name ?? '';
     this.labels = obj.metadata?.labels;
-    this.ref = new WeakRef(obj);
+    // The ingested object is not kept, not even weakly: it would survive until the next full GC.
   }
 
   get obj(): KubeObject {
