@@ -24,21 +24,34 @@ export class ApiMetrics {
     buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
-  readonly watchers = new Gauge({
-    name: 'apiserver_registered_watchers',
-    help: 'Number of currently registered watchers for a given resource.',
-    labelNames: ['group', 'resource'] as const,
-    registers: [this.registry],
-  });
-  readonly objects = new Gauge({
-    name: 'apiserver_storage_objects',
-    help: 'Number of stored objects at the time of last check split by kind.',
-    labelNames: ['resource'] as const,
-    registers: [this.registry],
-  });
+  private sources: Array<{ group: string; resource: string; watchers(): number; objects(): number }> = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+    const sources = () => this.sources;
+    new Gauge({
+      name: 'apiserver_registered_watchers',
+      help: 'Number of currently registered watchers for a given resource.',
+      labelNames: ['group', 'resource'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const src of sources()) this.set({ group: src.group, resource: src.resource }, src.watchers());
+      },
+    });
+    new Gauge({
+      name: 'apiserver_storage_objects',
+      help: 'Number of stored objects at the time of last check split by kind.',
+      labelNames: ['resource'] as const,
+      registers: [this.registry],
+      collect() {
+        for (const src of sources()) this.set({ resource: src.group ? `${src.resource}.${src.group}` : src.resource }, src.objects());
+      },
+    });
+  }
+
+  /** Registers a watch cache whose watcher and object counts are reported on scrape. */
+  addCacheSource(src: { group: string; resource: string; watchers(): number; objects(): number }): void {
+    this.sources.push(src);
   }
 
   observe(l: RequestLabel, code: number, startedNs: bigint): void {

@@ -18,6 +18,18 @@ import type { OpenApiService } from './openapi/service.js';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
+/** The `verb` label of request metrics, as upstream's apiserver_request_total uses them. */
+const METRIC_VERB: Record<string, string> = {
+  get: 'GET',
+  list: 'LIST',
+  watch: 'WATCH',
+  create: 'POST',
+  update: 'PUT',
+  patch: 'PATCH',
+  delete: 'DELETE',
+  deletecollection: 'DELETE',
+};
+
 export interface ApiServerOptions {
   tls: { cert: string; key: string; ca: string };
   registries: Registries;
@@ -159,7 +171,7 @@ export class ApiServer {
           throw errors.methodNotAllowed(target.verb, { group: target.info.group, resource: target.info.resource });
       }
       label = {
-        verb: target.verb.toUpperCase(),
+        verb: METRIC_VERB[target.verb],
         group: target.info.group,
         resource: target.info.resource,
         subresource: target.subresource?.name ?? '',

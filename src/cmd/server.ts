@@ -84,6 +84,14 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   await bootstrapObjects(registries, log);
 
   const metrics = new ApiMetrics();
+  for (const reg of registries.all()) {
+    metrics.addCacheSource({
+      group: reg.info.group,
+      resource: reg.info.resource,
+      watchers: () => reg.cacher.watcherCount(),
+      objects: () => reg.cacher.count(reg.cacher.prefix),
+    });
+  }
   const server = new ApiServer({
     tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert },
     registries,

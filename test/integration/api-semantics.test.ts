@@ -278,6 +278,33 @@ describe('API semantics over HTTPS', { timeout: 180_000 }, () => {
     assert.equal(ignore.headers.warning, undefined);
   });
 
+  it('reports duplicate JSON fields under field validation', async () => {
+    const raw = '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"dup"},"data":{"a":"1","a":"2"}}';
+    const strict = await call(s, c, 'POST', `${base}?fieldValidation=Strict`, raw);
+    assert.equal(strict.code, 400);
+    assert.match(strict.json.message, /strict decoding error: duplicate field "data\.a"/);
+    const warn = await call(s, c, 'POST', base, raw);
+    assert.equal(warn.code, 201);
+    assert.match(String(warn.headers.warning), /duplicate field/);
+    assert.equal(warn.json.data.a, '2');
+  });
+
+  it('serves metrics with request counts, watchers and stored objects', async () => {
+    const w = watch(s, c, `${base}?watch=1`);
+    try {
+      await eventually(async () => {
+        const m = await call(s, c, 'GET', '/metrics', undefined, 'application/json', 'text/plain');
+        return /apiserver_registered_watchers\{group="",resource="configmaps"\} [1-9]/.test(m.body) && m.body;
+      });
+      const m = await call(s, c, 'GET', '/metrics', undefined, 'application/json', 'text/plain');
+      assert.match(m.body, /apiserver_request_total\{verb="POST",group="",resource="configmaps",subresource="",code="201"\} \d+/);
+      assert.match(m.body, /apiserver_storage_objects\{resource="namespaces"\} [4-9]/);
+      assert.match(m.body, /apiserver_request_duration_seconds_bucket/);
+    } finally {
+      w.stop();
+    }
+  });
+
   it('survives kill -9 with every acknowledged write', async () => {
     const names: string[] = [];
     for (let i = 0; i < 20; i++) {

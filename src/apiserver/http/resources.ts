@@ -23,6 +23,12 @@ import type { ResourceVerb } from './requestinfo.js';
 import type { SubresourceInfo } from '../../api/resources.js';
 import { applyPatch } from './patch.js';
 import { watchStream } from './watch.js';
+import { duplicateFields } from './duplicatefields.js';
+
+const isJsonBody = (r: ResourceRequest): boolean => {
+  const t = (r.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return t === '' || t === 'application/json';
+};
 import { bindPod } from '../registry/core/pods.js';
 
 export interface ResourceRequest {
@@ -303,21 +309,24 @@ export class ResourceHandlers {
     return obj;
   }
 
-  /** Drops unknown fields; Strict fails on them, Warn (default) reports them as warnings. */
-  private checkFields(r: ResourceRequest, q: RequestQuery, obj: KubeObject, kind = r.info.kind, group = r.info.group, version = r.info.version): string[] {
-    const unknown = this.registries.pruneUnknown(obj, group, version, kind);
-    if (!unknown.length) return [];
+  /**
+   * Drops unknown fields; Strict fails on them and on duplicate JSON keys, Warn (the default)
+   * reports both as warnings, Ignore says nothing. `raw` is the JSON body when there is one.
+   */
+  private checkFields(r: ResourceRequest, q: RequestQuery, obj: KubeObject, raw?: Buffer): string[] {
     const mode = q.fieldValidation ?? 'Warn';
-    if (mode === 'Strict') {
-      throw errors.badRequest(`strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`);
-    }
-    if (mode === 'Warn') return unknown.map((f) => `unknown field "${f}"`);
-    return [];
+    const unknown = this.registries.pruneUnknown(obj, r.info.group, r.info.version, r.info.kind);
+    if (mode === 'Ignore') return [];
+    const dups = raw && isJsonBody(r) ? duplicateFields(raw.toString('utf8')) : [];
+    const problems = [...unknown.map((f) => `unknown field "${f}"`), ...dups.map((f) => `duplicate field "${f}"`)];
+    if (!problems.length) return [];
+    if (mode === 'Strict') throw errors.badRequest(`strict decoding error: ${problems.join(', ')}`);
+    return problems;
   }
 
   private async create(r: ResourceRequest, q: RequestQuery, reg: RegistryStore): Promise<Reply> {
     const obj = this.decodeObject(r);
-    const warnings = this.checkFields(r, q, obj);
+    const warnings = this.checkFields(r, q, obj, r.body);
     if (r.info.namespaced && obj.metadata?.namespace && obj.metadata.namespace !== r.namespace) {
       throw errors.badRequest('the namespace of the provided object does not match the namespace sent on the request');
     }
@@ -327,7 +336,7 @@ export class ResourceHandlers {
 
   private async update(r: ResourceRequest, q: RequestQuery, reg: RegistryStore, subresource: 'status' | undefined): Promise<Reply> {
     const obj = this.decodeObject(r);
-    const warnings = this.checkFields(r, q, obj);
+    const warnings = this.checkFields(r, q, obj, r.body);
     const res = await reg.update(r.namespace, r.name!, this.registries.toStorage(r.info, obj), { dryRun: q.dryRun, subresource });
     return { code: res.created ? 201 : 200, body: this.out(r, res.obj), warnings };
   }
