@@ -188,6 +188,9 @@ describe('RegistryStore over the watch cache', () => {
     const g = await pods.delete('default', 'bound');
     assert.equal(g.deleted, false);
     assert.equal(g.obj.metadata?.deletionGracePeriodSeconds, 30);
+    // A status write while terminating (the kubelet's) keeps the pod.
+    await pods.guaranteedUpdate('default', 'bound', (c) => ({ ...c!, status: { ...(c!.status as object), phase: 'Running' } }), { subresource: 'status' });
+    assert.equal((pods.get('default', 'bound').obj.status as { phase: string }).phase, 'Running');
     const now = await pods.delete('default', 'bound', { gracePeriodSeconds: 0 });
     assert.equal(now.deleted, true);
   });

@@ -360,8 +360,10 @@ export class RegistryStore {
           opts.subresource === 'status' ? this.strategy.validateStatusUpdate(desired, current) : this.strategy.validateUpdate(desired, current);
         if (errs.length) throw this.invalid(desired, errs);
       }
-      // A deleting object whose last finalizer is removed goes away.
-      if (current.metadata?.deletionTimestamp && !(desired.metadata?.finalizers?.length) && !this.hasSpecFinalizers(desired)) {
+      // A deleting object (with no grace period left) whose last finalizer is removed goes away;
+      // a gracefully deleting pod is removed by its kubelet's delete instead.
+      const graceLeft = current.metadata?.deletionGracePeriodSeconds ?? 0;
+      if (current.metadata?.deletionTimestamp && graceLeft === 0 && !desired.metadata?.finalizers?.length && !this.hasSpecFinalizers(desired)) {
         if (opts.dryRun) return { obj: desired, created: false };
         try {
           const del = await this.store.delete(key, kv.modRevision);
