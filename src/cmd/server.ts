@@ -51,6 +51,10 @@ export const KUBERNETES_VERSION = {
 
 export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<number> {
   const log = createLogger('server', flags['log-level'] as LogLevel);
+  // A stray rejection is a bug to log, not a reason to take the control plane down.
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled promise rejection');
+  });
   const dataDir = resolve(flags['data-dir']!);
   const serverDir = join(dataDir, 'server');
   mkdirSync(join(serverDir, 'db'), { recursive: true });

@@ -270,7 +270,6 @@ export class ResourceHandlers {
       rep,
       encode: (type: WatchEventType, o: CachedObject) => this.encodeWatchObject(r, rep, q, o),
       representationKey: `${apiVersionOf(r.info)}|${r.info.resource}|${rep.as}|${'version' in rep ? rep.version : ''}|${q.includeObject ?? ''}`,
-      printer: () => this.registries.printer(r.info),
     });
   }
 
@@ -296,7 +295,7 @@ export class ResourceHandlers {
     if (obj.kind === undefined || obj.kind === '') {
       obj.kind = expectKind;
     } else if (typeof obj.kind !== 'string' || obj.kind !== expectKind) {
-      throw errors.badRequest(`${expectKind} in version "${apiVersionOf(r.info)}" cannot be handled as a ${String(obj.kind)}: the object's kind does not match the URL (expected ${expectKind})`);
+      throw errors.badRequest(`the kind in the data (${String(obj.kind)}) does not match the expected kind (${expectKind})`);
     }
     if (obj.apiVersion === undefined || obj.apiVersion === '') {
       obj.apiVersion = expectApiVersion;

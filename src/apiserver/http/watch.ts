@@ -6,7 +6,6 @@
  * A consumer that falls more than 16 MiB behind is disconnected.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Printer } from '../../api/types.js';
 import type { ResourceInfo } from '../../api/resources.js';
 import { apiVersionOf } from '../../api/resources.js';
 import { ApiError, internalError } from '../../machinery/errors.js';
@@ -32,7 +31,6 @@ export interface WatchParams {
   encode: (type: WatchEventType, o: CachedObject) => string;
   /** Identifies the representation `encode` produces; equal keys give equal bytes. */
   representationKey: string;
-  printer: () => Printer;
 }
 
 /**

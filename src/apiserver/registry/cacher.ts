@@ -200,7 +200,8 @@ export class Cacher {
 
   private apply(ev: CacheEvent): void {
     this.events.push(ev);
-    if (this.events.length > this.window) {
+    // Trim in batches (amortized O(1) per event); the window may exceed its size by up to an eighth.
+    if (this.events.length > this.window + Math.max(1, this.window >> 3)) {
       const drop = this.events.length - this.window;
       this.windowStart = this.events[drop - 1].rv;
       this.events = this.events.slice(drop);
