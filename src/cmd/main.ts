@@ -1,14 +1,19 @@
 /** The `k8ts` command: `k8ts server`, and the subcommands later issues add. */
 import { runServer, serverFlags } from './server.js';
+import { agentFlags } from './agent.js';
 import { FlagError, parseFlags, usage } from './flags.js';
 
 const HELP = `k8ts — Kubernetes, built again in TypeScript
 
 Usage:
   k8ts server [flags]    run the control plane (API server on HTTPS)
+  k8ts agent [flags]     join nodes to a cluster (for now: --simulate N hollow nodes)
 
 Server flags:
 ${usage(serverFlags)}
+
+Agent flags:
+${usage(agentFlags)}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -17,6 +22,10 @@ async function main(argv: string[]): Promise<number> {
     case 'server': {
       const flags = parseFlags(serverFlags, rest);
       return runServer(flags);
+    }
+    case 'agent': {
+      const { runAgent } = await import('./agent.js');
+      return runAgent(parseFlags(agentFlags, rest));
     }
     case undefined:
     case 'help':

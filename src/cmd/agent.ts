@@ -1,0 +1,110 @@
+/**
+ * `k8ts agent`: joins nodes to a cluster. Only the simulated mode (`--simulate N`, hollow nodes
+ * whose pods run without containers) exists so far. SIGTERM/SIGINT stop heartbeats and workers and
+ * exit 0 without deleting the Nodes; a killed process simply stops renewing its Leases.
+ */
+import { readFileSync } from 'node:fs';
+import { setMaxListeners } from 'node:events';
+import { createLogger, type LogLevel } from '../util/logger.js';
+import { RestClient } from '../client/rest.js';
+import { SimulatedAgent } from '../kubelet/simulated/agent.js';
+import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
+
+export const agentFlags = {
+  server: { type: 'string', help: 'API server URL, e.g. https://127.0.0.1:6443' },
+  token: { type: 'string', help: "the server's join token (<data-dir>/server/node-token)" },
+  'token-file': { type: 'string', help: 'read the join token from this file' },
+  'ca-file': { type: 'string', help: "PEM file of the server's CA (<data-dir>/server/tls/ca.crt)" },
+  'insecure-skip-tls-verify': { type: 'boolean', help: "do not verify the server's certificate (only without --ca-file)" },
+  simulate: { type: 'number', default: 0, help: 'register this many simulated nodes whose pods run without containers' },
+  'node-name-prefix': { type: 'string', default: 'sim-node-', help: 'simulated node names are <prefix><index>' },
+  'node-cpu': { type: 'string', default: '4', help: 'cpu capacity of each simulated node' },
+  'node-memory': { type: 'string', default: '16Gi', help: 'memory capacity of each simulated node' },
+  'node-pods': { type: 'string', default: '110', help: 'pod capacity of each simulated node' },
+  'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network; simulated node i gets its i-th /24' },
+  'lease-renew-interval': { type: 'string', default: '10s', help: 'how often each node Lease is renewed' },
+  'node-status-update-frequency': { type: 'string', default: '60s', help: 'how often each node posts its status heartbeat' },
+  'pod-start-delay': { type: 'string', default: '100ms', help: 'simulated time from binding to Running' },
+  'pod-termination-delay': { type: 'string', default: '1s', help: 'simulated termination time (capped by the grace period)' },
+  'pod-workers': { type: 'number', default: 32, help: 'pods synced at once' },
+  'kube-api-qps': { type: 'number', default: 0, help: 'client-side request rate limit (0: unlimited)' },
+  'kube-api-burst': { type: 'number', default: 200, help: 'requests allowed at once above --kube-api-qps' },
+  'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
+} satisfies FlagSpec;
+
+/** `1.5s`, `100ms`, `2m`, `1m30s`, `1h`, or a bare number of seconds → milliseconds. */
+export function parseDurationMs(s: string, flag: string): number {
+  const t = s.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
+  let total = 0;
+  let pos = 0;
+  while (pos < t.length) {
+    re.lastIndex = pos;
+    const m = re.exec(t);
+    if (!m) throw new FlagError(`invalid duration "${s}" for flag --${flag}`);
+    total += Number(m[1]) * unit[m[2]!]!;
+    pos = re.lastIndex;
+  }
+  if (!t) throw new FlagError(`invalid duration "${s}" for flag --${flag}`);
+  return total;
+}
+
+export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<number> {
+  const log = createLogger('agent', flags['log-level'] as LogLevel);
+  if (!flags.server) throw new FlagError('--server is required');
+  const token = flags.token ?? (flags['token-file'] ? readFileSync(flags['token-file'], 'utf8').trim() : undefined);
+  if (!token) throw new FlagError('--token or --token-file is required');
+  if (!(flags.simulate > 0) || !Number.isInteger(flags.simulate)) throw new FlagError('only simulated nodes are supported so far: pass --simulate N (N > 0)');
+  const ca = flags['ca-file'] ? readFileSync(flags['ca-file'], 'utf8') : undefined;
+  if (!ca && !flags['insecure-skip-tls-verify'] && flags.server.startsWith('https:')) {
+    throw new FlagError("--ca-file is required to verify the server (or pass --insecure-skip-tls-verify)");
+  }
+  const leaseRenewMs = parseDurationMs(flags['lease-renew-interval']!, 'lease-renew-interval');
+  const nodeStatusMs = parseDurationMs(flags['node-status-update-frequency']!, 'node-status-update-frequency');
+  if (leaseRenewMs <= 0 || nodeStatusMs <= 0) throw new FlagError('heartbeat intervals must be positive');
+
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled promise rejection');
+  });
+  const qps = flags['kube-api-qps'];
+  const client = new RestClient(
+    { server: flags.server.replace(/\/+$/, ''), ca, token, insecureSkipTlsVerify: !ca && flags['insecure-skip-tls-verify'] },
+    { qps: qps > 0 ? qps : 'unlimited', burst: flags['kube-api-burst'], maxSockets: 128, userAgent: 'k8ts-agent/simulated' },
+  );
+  const agent = new SimulatedAgent(
+    client,
+    {
+      count: flags.simulate,
+      prefix: flags['node-name-prefix']!,
+      clusterCidr: flags['cluster-cidr']!,
+      cpu: flags['node-cpu']!,
+      memory: flags['node-memory']!,
+      pods: flags['node-pods']!,
+      leaseRenewMs,
+      nodeStatusMs,
+      podStartDelayMs: parseDurationMs(flags['pod-start-delay']!, 'pod-start-delay'),
+      podTerminationMs: parseDurationMs(flags['pod-termination-delay']!, 'pod-termination-delay'),
+      workers: Math.max(1, flags['pod-workers']),
+    },
+    log.child({ mode: 'simulated' }),
+  );
+
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal);
+  const onSignal = (sig: NodeJS.Signals) => {
+    log.info({ signal: sig }, 'shutting down (nodes are kept)');
+    stop.abort(new Error(`received ${sig}`));
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  try {
+    await agent.run(stop.signal);
+  } catch (err) {
+    if (!stop.signal.aborted) throw err;
+  }
+  client.close();
+  log.info({ stats: agent.stats }, 'stopped');
+  return 0;
+}
