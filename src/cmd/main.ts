@@ -1,9 +1,8 @@
 /** The `k8ts` command: `k8ts server`, and the subcommands later issues add. */
 import { runServer, serverFlags } from './server.js';
-import { agentFlags } from './agent.js';
 import { FlagError, parseFlags, usage } from './flags.js';
 
-const HELP = `k8ts — Kubernetes, built again in TypeScript
+const help = async (): Promise<string> => `k8ts — Kubernetes, built again in TypeScript
 
 Usage:
   k8ts server [flags]    run the control plane (API server on HTTPS)
@@ -13,7 +12,7 @@ Server flags:
 ${usage(serverFlags)}
 
 Agent flags:
-${usage(agentFlags)}
+${usage((await import('./agent.js')).agentFlags)}
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -24,17 +23,17 @@ async function main(argv: string[]): Promise<number> {
       return runServer(flags);
     }
     case 'agent': {
-      const { runAgent } = await import('./agent.js');
+      const { agentFlags, runAgent } = await import('./agent.js');
       return runAgent(parseFlags(agentFlags, rest));
     }
     case undefined:
     case 'help':
     case '--help':
     case '-h':
-      process.stdout.write(HELP);
+      process.stdout.write(await help());
       return 0;
     default:
-      process.stderr.write(`unknown command "${cmd}"\n\n${HELP}`);
+      process.stderr.write(`unknown command "${cmd}"\n\n${await help()}`);
       return 2;
   }
 }
