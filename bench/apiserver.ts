@@ -168,7 +168,7 @@ async function watchLatency(port: number, creds: Credentials, watchers: number):
 }
 
 async function benchBackend(name: string, args: Args, datastore?: string): Promise<Record<string, string>> {
-  const s = await TestServer.start({ datastore, extraArgs: ['--log-level', 'warn'] });
+  const s = await TestServer.start({ datastore, extraArgs: ['--log-level', 'warn', '--disable-scheduler', '--disable-controller-manager'] });
   const creds = s.credentials();
   const client = new Client(s.port, creds, args.concurrency);
   try {

@@ -9,6 +9,7 @@ import { createLogger, type LogLevel } from '../util/logger.js';
 import { RestClient } from '../client/rest.js';
 import { SimulatedAgent } from '../kubelet/simulated/agent.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { parseGoDuration } from '../machinery/duration.js';
 
 export const agentFlags = {
   server: { type: 'string', help: 'API server URL, e.g. https://127.0.0.1:6443' },
@@ -34,21 +35,11 @@ export const agentFlags = {
 
 /** `1.5s`, `100ms`, `2m`, `1m30s`, `1h`, or a bare number of seconds → milliseconds. */
 export function parseDurationMs(s: string, flag: string): number {
-  const t = s.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  const unit: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/y;
-  let total = 0;
-  let pos = 0;
-  while (pos < t.length) {
-    re.lastIndex = pos;
-    const m = re.exec(t);
-    if (!m) throw new FlagError(`invalid duration "${s}" for flag --${flag}`);
-    total += Number(m[1]) * unit[m[2]!]!;
-    pos = re.lastIndex;
+  try {
+    return parseGoDuration(s);
+  } catch {
+    throw new FlagError(`invalid duration "${s}" for flag --${flag}`);
   }
-  if (!t) throw new FlagError(`invalid duration "${s}" for flag --${flag}`);
-  return total;
 }
 
 export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<number> {

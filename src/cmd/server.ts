@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { createLogger, type LogLevel } from '../util/logger.js';
+import { createLogger, type LogLevel, type Logger } from '../util/logger.js';
 import { ensurePki } from '../apiserver/pki/certs.js';
 import { openStore } from '../storage/open.js';
 import { Registries } from '../apiserver/registries.js';
@@ -18,8 +18,10 @@ import { OpenApiService } from '../apiserver/openapi/service.js';
 import { RESOURCES } from '../api/resources.js';
 import type { Definitions } from '../apiserver/fieldvalidation.js';
 import { bootstrapObjects } from '../apiserver/bootstrap.js';
-import { writeKubeconfig } from '../client/kubeconfig.js';
-import type { FlagSpec, FlagValues } from './flags.js';
+import { writeKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
+import type { ControllerManagerConfig } from '../controllers/manager.js';
+import { parseGoDuration } from '../machinery/duration.js';
+import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
 
 export const serverFlags = {
   'data-dir': { type: 'string', default: '/var/lib/k8ts', help: 'folder for state, certificates and kubeconfig' },
@@ -29,6 +31,16 @@ export const serverFlags = {
   'write-kubeconfig-mode': { type: 'string', help: 'accepted for k3s compatibility (files are written 0600)' },
   'datastore-endpoint': { type: 'string', default: '', help: 'empty: embedded SQLite; etcd://host:port[,host:port…]: etcd' },
   'disable-agent': { type: 'boolean', help: 'do not run the local node agent' },
+  'disable-scheduler': { type: 'boolean', help: 'do not run the built-in scheduler' },
+  'disable-controller-manager': { type: 'boolean', help: 'do not run the built-in controllers' },
+  controllers: { type: 'string', default: '*', help: 'controllers to run: `*` all, `name` on, `-name` off, comma separated' },
+  'node-monitor-grace-period': { type: 'string', default: '40s', help: 'time a node may go without a heartbeat before it is marked unhealthy' },
+  'node-monitor-period': { type: 'string', default: '5s', help: 'period of the node lifecycle check' },
+  'default-not-ready-toleration-seconds': { type: 'number', default: 300, help: 'tolerationSeconds of the not-ready:NoExecute toleration added to pods without one' },
+  'default-unreachable-toleration-seconds': { type: 'number', default: 300, help: 'tolerationSeconds of the unreachable:NoExecute toleration added to pods without one' },
+  'terminated-pod-gc-threshold': { type: 'number', default: 12500, help: 'terminated pods kept before the pod GC deletes the oldest' },
+  'horizontal-pod-autoscaler-sync-period': { type: 'string', default: '15s', help: 'period of the HPA controller' },
+  'horizontal-pod-autoscaler-downscale-stabilization': { type: 'string', default: '5m', help: 'window over which the HPA takes the highest recommendation before scaling down' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'service virtual IP range' },
   token: { type: 'string', help: 'shared secret for joining agents (generated when absent)' },
@@ -55,6 +67,17 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   process.on('unhandledRejection', (reason) => {
     log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled promise rejection');
   });
+  // Flags are checked before anything starts.
+  const cmConfig: Partial<ControllerManagerConfig> = {
+    nodeMonitorGracePeriodMs: durationFlag(flags, 'node-monitor-grace-period'),
+    nodeMonitorPeriodMs: durationFlag(flags, 'node-monitor-period'),
+    defaultNotReadyTolerationSeconds: flags['default-not-ready-toleration-seconds'],
+    defaultUnreachableTolerationSeconds: flags['default-unreachable-toleration-seconds'],
+    terminatedPodGcThreshold: flags['terminated-pod-gc-threshold'],
+    hpaSyncPeriodMs: durationFlag(flags, 'horizontal-pod-autoscaler-sync-period'),
+    hpaDownscaleStabilizationMs: durationFlag(flags, 'horizontal-pod-autoscaler-downscale-stabilization'),
+  };
+  const enabled = (flags.controllers ?? '*').split(',').map((s) => s.trim()).filter(Boolean);
   const dataDir = resolve(flags['data-dir']!);
   const serverDir = join(dataDir, 'server');
   mkdirSync(join(serverDir, 'db'), { recursive: true });
@@ -117,6 +140,11 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   writeKubeconfig(join(dataDir, 'kubeconfig.yaml'), kc);
   if (flags['write-kubeconfig']) writeKubeconfig(resolve(flags['write-kubeconfig']), kc);
   server.setReady(true);
+  const loopback: ClientConfig = { server: kc.server, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
+  if (!flags['disable-scheduler']) void runScheduler(loopback, log, stop.signal);
+  if (!flags['disable-controller-manager']) {
+    void runControllers(loopback, log, stop.signal, cmConfig, enabled);
+  }
   log.info({ address: kc.server, kubeconfig: join(dataDir, 'kubeconfig.yaml'), agent: flags['disable-agent'] ? 'disabled' : 'not yet available' }, 'k8ts server ready');
 
   await new Promise<void>((done) => {
@@ -127,9 +155,59 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
-  await server.close();
   stop.abort();
+  await server.close();
   await store.close();
   log.info({}, 'stopped');
   return 0;
+}
+
+function durationFlag(flags: FlagValues<typeof serverFlags>, name: keyof typeof serverFlags): number {
+  const v = String(flags[name] ?? (serverFlags[name] as { default?: unknown }).default);
+  try {
+    return parseGoDuration(v);
+  } catch {
+    throw new FlagError(`invalid duration "${v}" for flag --${name}`);
+  }
+}
+
+/**
+ * The built-in controller manager: like the scheduler, a loopback client restarted after it
+ * returns (on losing its lease) until the server stops.
+ */
+async function runControllers(config: ClientConfig, log: Logger, signal: AbortSignal, cm: Partial<ControllerManagerConfig>, enabled: string[]): Promise<void> {
+  const { RestClient } = await import('../client/rest.js');
+  const { runControllerManager } = await import('../controllers/manager.js');
+  while (!signal.aborted) {
+    const client = new RestClient(config, { qps: 'unlimited' });
+    try {
+      await runControllerManager({ client, log, signal, config: cm, enabled, identity: `${hostname()}_${process.pid}` });
+    } catch (err) {
+      if (!signal.aborted) log.error({ component: 'controller-manager', err: err instanceof Error ? err.stack : String(err) }, 'controller manager stopped with an error');
+    }
+    client.close();
+    if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+/**
+ * The built-in scheduler: reaches the API through the loopback like any client; restarted when it
+ * returns (it does so on losing its leader lease) until the server stops.
+ */
+async function runScheduler(config: ClientConfig, log: Logger, signal: AbortSignal): Promise<void> {
+  const { RestClient } = await import('../client/rest.js');
+  const { SharedInformerFactory } = await import('../client/informer.js');
+  const { startScheduler } = await import('../scheduler/scheduler.js');
+  const slog = log.child({ component: 'scheduler' });
+  while (!signal.aborted) {
+    const client = new RestClient(config, { qps: 'unlimited' });
+    const informers = new SharedInformerFactory(client);
+    try {
+      await startScheduler({ client, informers, log: slog, signal, identity: `${hostname()}_${process.pid}` });
+    } catch (err) {
+      if (!signal.aborted) slog.error({ err: err instanceof Error ? err.stack : String(err) }, 'scheduler stopped with an error');
+    }
+    client.close();
+    if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
+  }
 }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { humanDuration, shortHumanDuration } from './duration.js';
+import { humanDuration, parseGoDuration, shortHumanDuration } from './duration.js';
 
 const S = 1000;
 const M = 60 * S;
@@ -89,4 +89,14 @@ test('shortHumanDuration boundaries (upstream TestShortHumanDurationBoundaries)'
     [2 * Y, '2y'],
   ];
   for (const [d, want] of cases) assert.equal(shortHumanDuration(d), want, String(d));
+});
+
+test('parseGoDuration reads Go durations and bare seconds', () => {
+  assert.equal(parseGoDuration('40s'), 40_000);
+  assert.equal(parseGoDuration('1m30s'), 90_000);
+  assert.equal(parseGoDuration('500ms'), 500);
+  assert.equal(parseGoDuration('1.5h'), 5_400_000);
+  assert.equal(parseGoDuration('10'), 10_000);
+  assert.throws(() => parseGoDuration('10x'));
+  assert.throws(() => parseGoDuration(''));
 });

@@ -52,3 +52,26 @@ export function shortHumanDuration(ms: number): string {
   if (hours < 24 * 365) return `${Math.trunc(hours / 24)}d`;
   return `${Math.trunc(ms / HOUR / 24 / 365)}y`;
 }
+
+/**
+ * Parses a Go duration string (`40s`, `1m30s`, `500ms`, `1.5h`; a bare number means seconds, as the
+ * k3s/kube flags accept) into milliseconds. Throws on anything else.
+ */
+export function parseGoDuration(s: string): number {
+  const t = s.trim();
+  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
+  const unit: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const re = /(\d+(?:\.\d+)?)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let pos = 0;
+  const neg = t.startsWith('-');
+  const body = neg || t.startsWith('+') ? t.slice(1) : t;
+  if (!body) throw new Error(`invalid duration "${s}"`);
+  re.lastIndex = 0;
+  for (let m = re.exec(body); m; m = re.exec(body)) {
+    total += Number(m[1]) * unit[m[2]!]!;
+    pos = re.lastIndex;
+  }
+  if (pos !== body.length) throw new Error(`invalid duration "${s}"`);
+  return neg ? -total : total;
+}

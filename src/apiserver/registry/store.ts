@@ -403,7 +403,8 @@ export class RegistryStore {
   private carryServerMeta(desired: KubeObject, current: KubeObject): void {
     const d = (desired.metadata ??= {});
     const c = current.metadata ?? {};
-    d.uid = c.uid;
+    // A client-sent uid is kept so that update validation refuses a different one (immutable), as upstream.
+    if (!d.uid) d.uid = c.uid;
     d.creationTimestamp = c.creationTimestamp;
     if (c.deletionTimestamp) d.deletionTimestamp = c.deletionTimestamp;
     else delete d.deletionTimestamp;
