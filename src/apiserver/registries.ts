@@ -16,7 +16,8 @@ import { Cacher } from './registry/cacher.js';
 import { objectKey, resourcePrefix } from './registry/codec.js';
 import { genericStrategy, type Strategy } from './registry/strategy.js';
 import { RegistryStore } from './registry/store.js';
-import { podStrategy } from './registry/core/pods.js';
+import { podStrategy, type PodAdmissionOptions } from './registry/core/pods.js';
+import { daemonSetStrategy } from './registry/apps/daemonsets.js';
 import { namespaceStrategy, serviceStrategy } from './registry/core/services-namespaces.js';
 import { definitionName, pruneUnknownFields, type Definitions } from './fieldvalidation.js';
 
@@ -30,7 +31,7 @@ export class Registries {
     store: Store,
     private readonly definitions: Definitions,
     log: Logger,
-    opts: { watchCacheSize?: number } = {},
+    opts: { watchCacheSize?: number; podAdmission?: PodAdmissionOptions } = {},
   ) {
     const nsPrefix = resourcePrefix('', 'namespaces');
     let nsCacher: Cacher | undefined;
@@ -44,9 +45,10 @@ export class Registries {
       const cacher = new Cacher(store, resourcePrefix(sv.group, info.resource), log, opts.watchCacheSize);
       if (key === '/namespaces') nsCacher = cacher;
       let strategy: Strategy = genericStrategy(storageInfo, rulesFor(sv.group, sv.version, info.resource), printerFor(sv.group, info.resource));
-      if (key === '/pods') strategy = podStrategy(strategy);
+      if (key === '/pods') strategy = podStrategy(strategy, opts.podAdmission);
       if (key === '/namespaces') strategy = namespaceStrategy(strategy);
       if (key === '/services') strategy = serviceStrategy(strategy);
+      if (key === 'apps/daemonsets') strategy = daemonSetStrategy(strategy);
       this.stores.set(key, new RegistryStore(storageInfo, strategy, store, cacher, namespaces, log));
     }
   }

@@ -39,6 +39,8 @@ export interface ControllerManagerConfig {
   hpaDownscaleStabilizationMs: number;
   /** Workers per controller (the --concurrent-*-syncs flags; default 5). */
   concurrentSyncs: number;
+  /** --max-endpoints-per-slice (default 100). */
+  maxEndpointsPerSlice: number;
 }
 
 export const defaultControllerManagerConfig: ControllerManagerConfig = {
@@ -50,6 +52,7 @@ export const defaultControllerManagerConfig: ControllerManagerConfig = {
   hpaSyncPeriodMs: 15_000,
   hpaDownscaleStabilizationMs: 300_000,
   concurrentSyncs: 5,
+  maxEndpointsPerSlice: 100,
 };
 
 export interface ControllerContext {

@@ -346,6 +346,7 @@ export class RegistryStore {
         desired.metadata!.resourceVersion = currentRv;
       } else if (opts.subresource === 'status') {
         desired = this.strategy.prepareForStatusUpdate(desired, current);
+        this.carryServerMeta(desired, current);
       } else {
         this.carryServerMeta(desired, current);
         this.strategy.prepareForUpdate(desired, current);

@@ -4,7 +4,7 @@
  * namespaces) override pieces in their own folder.
  */
 import type { ResourceInfo } from '../../api/resources.js';
-import type { KubeObject, Printer, TypeRules } from '../../api/types.js';
+import type { KubeObject, Meta, Printer, TypeRules } from '../../api/types.js';
 import type { FieldError } from '../../machinery/fielderrors.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../../machinery/objectmeta.js';
 
@@ -56,12 +56,28 @@ const KEEP_STATUS_ON_CREATE = new Set(['/nodes', '/namespaces']);
 
 const ALLOW_CREATE_ON_UPDATE = new Set(['/endpoints', '/events', 'events.k8s.io/events', 'coordination.k8s.io/leases', 'discovery.k8s.io/endpointslices', '/nodes']);
 
+/** Metadata a status write cannot change, per resource (upstream's status PrepareForUpdate). */
+const STATUS_KEEPS_OLD_META: Record<string, (keyof Meta)[]> = {
+  'apps/deployments': ['labels'],
+  '/pods': ['ownerReferences'],
+};
+
 const ORPHAN_BY_DEFAULT = new Set(['/replicationcontrollers']);
 
 export const specOf = (obj: KubeObject): string => {
   const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...rest } = obj;
   return JSON.stringify(rest);
 };
+
+/** Go's `omitempty`: empty metadata lists and maps are not stored (e.g. after a patch removed the last owner). */
+function omitEmptyMeta(obj: KubeObject): void {
+  const m = obj.metadata as Record<string, unknown> | undefined;
+  if (!m) return;
+  for (const f of ['ownerReferences', 'finalizers', 'labels', 'annotations', 'managedFields']) {
+    const v = m[f];
+    if (v === null || (Array.isArray(v) && v.length === 0) || (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0)) delete m[f];
+  }
+}
 
 export function genericStrategy(info: ResourceInfo, rules: TypeRules | undefined, printer: Printer | undefined): Strategy {
   const gr = `${info.group}/${info.resource}`;
@@ -86,14 +102,25 @@ export function genericStrategy(info: ResourceInfo, rules: TypeRules | undefined
       }
     },
     prepareForStatusUpdate(obj, old) {
+      // As upstream's status strategies of these (pre-ResetObjectMetaForStatus) types: everything
+      // but status comes from the stored object, metadata from the request (server-owned fields are
+      // carried over by the store), except where upstream keeps the old value.
       const out = structuredClone(old);
       if (obj.status === undefined) delete out.status;
       else out.status = obj.status;
-      out.metadata!.resourceVersion = obj.metadata?.resourceVersion;
+      const meta = { ...(obj.metadata ?? {}) };
+      const keep = STATUS_KEEPS_OLD_META[gr] ?? [];
+      for (const f of keep) {
+        const v = old.metadata?.[f];
+        if (v === undefined) delete meta[f];
+        else (meta as Record<string, unknown>)[f] = structuredClone(v);
+      }
+      out.metadata = meta;
       return out;
     },
     defaults(obj) {
       rules?.defaults?.(obj);
+      omitEmptyMeta(obj);
     },
     validate(obj) {
       return [

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { nodeObject, plannedExit, plannedRestarts, podStatus, sameStatus, type PodRun } from './objects.js';
+import { nodeObject, plannedExit, plannedReady, plannedRestarts, podStatus, sameStatus, type PodRun } from './objects.js';
 
 const pod = (annotations: Record<string, string> = {}, restartPolicy?: string): Pod => ({
   metadata: { name: 'p', namespace: 'default', uid: 'u1', annotations },
@@ -50,5 +50,28 @@ describe('simulated objects', () => {
     assert.equal(done.containerStatuses?.[0]?.state?.terminated?.reason, 'Error');
     assert.equal(done.conditions?.find((c) => c.type === 'Ready')?.reason, 'PodCompleted');
     assert.ok(!sameStatus(s, done));
+  });
+  it('reports Running but not ready while k8ts.io/simulated-ready is "false", and ready again without it', () => {
+    assert.equal(plannedReady(pod()), true);
+    assert.equal(plannedReady(pod({ 'k8ts.io/simulated-ready': 'false' })), false);
+    assert.equal(plannedReady(pod({ 'k8ts.io/simulated-ready': 'true' })), true);
+    const p = pod({ 'k8ts.io/simulated-ready': 'false' });
+    const s = podStatus(p, run, '2026-01-01T00:00:02Z');
+    assert.equal(s.phase, 'Running');
+    assert.equal(s.containerStatuses?.[0]?.ready, false);
+    assert.equal(s.containerStatuses?.[0]?.started, true);
+    for (const type of ['Ready', 'ContainersReady']) {
+      const c = s.conditions?.find((x) => x.type === type);
+      assert.equal(c?.status, 'False', type);
+      assert.equal(c?.reason, 'ContainersNotReady');
+      assert.equal(c?.message, 'containers with unready status: [a]');
+    }
+    const back = podStatus({ ...p, metadata: { ...p.metadata, annotations: {} }, status: s }, run, '2026-01-01T00:00:03Z');
+    assert.ok(!sameStatus(s, back), 'readiness flip is a status change');
+    const ready = back.conditions?.find((x) => x.type === 'Ready');
+    assert.equal(ready?.status, 'True');
+    assert.equal(ready?.reason, undefined);
+    assert.equal(ready?.lastTransitionTime, '2026-01-01T00:00:03Z');
+    assert.equal(back.containerStatuses?.[0]?.ready, true);
   });
 });

@@ -11,6 +11,8 @@ export const LEASE_DURATION_SECONDS = 40;
 export const ANNOTATION_EXIT_CODE = 'k8ts.io/simulated-exit-code';
 export const ANNOTATION_RUN_SECONDS = 'k8ts.io/simulated-run-seconds';
 export const ANNOTATION_RESTARTS = 'k8ts.io/simulated-restarts';
+/** `"false"`: containers run but report not ready (readiness probe failing); any other value or none: ready. */
+export const ANNOTATION_READY = 'k8ts.io/simulated-ready';
 
 export interface NodeShape {
   name: string;
@@ -19,6 +21,8 @@ export interface NodeShape {
   cpu: string;
   memory: string;
   pods: string;
+  /** Port of the agent's kubelet endpoint on 127.0.0.1 (metricsendpoint.ts); registered with `InternalDNS: localhost`. */
+  kubeletPort?: number;
 }
 
 export function nodeLabels(name: string): Record<string, string> {
@@ -52,8 +56,9 @@ export function nodeStatus(s: NodeShape, since: string, now: string): Node['stat
     addresses: [
       { type: 'InternalIP', address: s.internalIP },
       { type: 'Hostname', address: s.name },
+      ...(s.kubeletPort ? [{ type: 'InternalDNS', address: 'localhost' }] : []),
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: s.kubeletPort || 10250 } },
     nodeInfo: {
       machineID: '',
       systemUUID: '',
@@ -115,6 +120,11 @@ export function plannedExit(pod: Pod): { code: number; runMs: number } | undefin
   return { code, runMs };
 }
 
+/** False when the pod's annotation asks for failing readiness. */
+export function plannedReady(pod: Pod): boolean {
+  return pod.metadata?.annotations?.[ANNOTATION_READY]?.trim() !== 'false';
+}
+
 export function plannedRestarts(pod: Pod): number {
   const raw = pod.metadata?.annotations?.[ANNOTATION_RESTARTS];
   const n = raw === undefined ? 0 : Number(raw);
@@ -141,7 +151,7 @@ function containerStatus(pod: Pod, c: Container, run: PodRun, init: boolean): Co
       state: { terminated: { exitCode: run.exit.code, reason: run.exit.code === 0 ? 'Completed' : 'Error', startedAt: run.startTime, finishedAt: run.exit.at, containerID: base.containerID } },
     };
   }
-  return { ...base, ready: true, started: true, restartCount: run.restarts, state: { running: { startedAt: run.startTime } } };
+  return { ...base, ready: plannedReady(pod), started: true, restartCount: run.restarts, state: { running: { startedAt: run.startTime } } };
 }
 
 /**
@@ -153,17 +163,23 @@ export function podStatus(pod: Pod, run: PodRun, now: string): PodStatus {
   const ended = run.exit !== undefined;
   const phase = ended ? (run.exit!.code === 0 ? 'Succeeded' : 'Failed') : 'Running';
   const prev = new Map((old.conditions ?? []).map((c) => [c.type, c]));
-  const cond = (type: string, status: string, reason?: string): PodCondition => {
+  const unready = ended ? [] : plannedReady(pod) ? [] : (pod.spec?.containers ?? []).map((c) => c.name);
+  const notReadyMsg = `containers with unready status: [${unready.join(' ')}]`;
+  const cond = (type: string, status: string, reason?: string, message?: string): PodCondition => {
     const p = prev.get(type);
     const keep = p && p.status === status;
-    return { type, status, lastTransitionTime: keep ? p.lastTransitionTime : now, ...(reason ? { reason } : {}) };
+    return { type, status, lastTransitionTime: keep ? p.lastTransitionTime : now, ...(reason ? { reason } : {}), ...(message ? { message } : {}) };
   };
   const mine = new Set(['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled']);
   const conditions: PodCondition[] = [
     cond('PodReadyToStartContainers', ended ? 'False' : 'True'),
     cond('Initialized', 'True'),
-    cond('Ready', ended ? 'False' : 'True', ended ? 'PodCompleted' : undefined),
-    cond('ContainersReady', ended ? 'False' : 'True', ended ? 'PodCompleted' : undefined),
+    unready.length
+      ? cond('Ready', 'False', 'ContainersNotReady', notReadyMsg)
+      : cond('Ready', ended ? 'False' : 'True', ended ? 'PodCompleted' : undefined),
+    unready.length
+      ? cond('ContainersReady', 'False', 'ContainersNotReady', notReadyMsg)
+      : cond('ContainersReady', ended ? 'False' : 'True', ended ? 'PodCompleted' : undefined),
     cond('PodScheduled', 'True'),
     ...(old.conditions ?? []).filter((c) => !mine.has(c.type)),
   ];

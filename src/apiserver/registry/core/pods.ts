@@ -5,15 +5,23 @@
 import type { KubeObject } from '../../../api/types.js';
 import * as errors from '../../../machinery/errors.js';
 import { preparePodForCreate } from '../../../api/core/v1/rules.js';
+import { admitDefaultTolerationSeconds, type DefaultTolerationSeconds } from '../../../api/core/v1/tolerations.js';
 import type { Strategy } from '../strategy.js';
 import type { RegistryStore } from '../store.js';
 import { nowTime } from '../store.js';
 
-export function podStrategy(base: Strategy): Strategy {
+export interface PodAdmissionOptions {
+  /** DefaultTolerationSeconds admission on create; default 300 s for both (upstream's default). */
+  defaultTolerationSeconds?: DefaultTolerationSeconds;
+}
+
+export function podStrategy(base: Strategy, opts: PodAdmissionOptions = {}): Strategy {
+  const tolerationSeconds = opts.defaultTolerationSeconds ?? { notReadySeconds: 300, unreachableSeconds: 300 };
   return {
     ...base,
     prepareForCreate(obj) {
       preparePodForCreate(obj);
+      admitDefaultTolerationSeconds(obj as Parameters<typeof admitDefaultTolerationSeconds>[0], tolerationSeconds);
     },
     gracePeriod(obj, requested) {
       const spec = (obj.spec ?? {}) as { nodeName?: string; terminationGracePeriodSeconds?: number };

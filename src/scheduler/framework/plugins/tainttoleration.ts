@@ -11,24 +11,12 @@
 import type { Pod, Taint, Toleration } from 'kubernetes-types/core/v1.js';
 import { defaultNormalizeScore, stateKey, type CycleState, type FilterPlugin, type ScorePlugin } from '../cyclestate.js';
 import type { NodeInfo } from '../nodeinfo.js';
+import { toleratesTaint } from '../../../api/core/v1/tolerations.js';
 import { MAX_NODE_SCORE, SUCCESS, unresolvable, type Status } from '../types.js';
 
 const PRE_SCORE = stateKey<Toleration[]>('TaintToleration/preScore');
 
-/** Toleration.ToleratesTaint. */
-export function toleratesTaint(t: Toleration, taint: Taint): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  switch (t.operator ?? '') {
-    case '':
-    case 'Equal':
-      return (t.value ?? '') === (taint.value ?? '');
-    case 'Exists':
-      return true;
-    default:
-      return false;
-  }
-}
+export { toleratesTaint };
 
 export function tolerationsTolerateTaint(tolerations: readonly Toleration[] | undefined, taint: Taint): boolean {
   if (!tolerations) return false;

@@ -1,0 +1,2 @@
+/** The `garbagecollector` controller (component `garbage-collector-controller`). */
+export { garbageCollectorController } from './controller.js';

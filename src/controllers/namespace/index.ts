@@ -1,0 +1,2 @@
+/** The `namespace` controller (component `namespace-controller`). */
+export { namespaceController } from './controller.js';

@@ -1,0 +1,32 @@
+/** The `horizontalpodautoscaling` controller (component `horizontal-pod-autoscaler`). */
+import type { PodObj } from '../common/podutil.js';
+import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import type { ControllerDescriptor } from '../manager.js';
+import { HPAS, PODS } from '../resources.js';
+import { HorizontalController, type HpaObj } from './controller.js';
+
+export const horizontalPodAutoscalerController: ControllerDescriptor = {
+  name: 'horizontalpodautoscaling',
+  component: 'horizontal-pod-autoscaler',
+  async start(ctx) {
+    const queue = new WorkQueue<string>('horizontalpodautoscaler');
+    const controller = new HorizontalController({
+      client: ctx.client,
+      hpas: ctx.informers.informerFor<HpaObj>(HPAS),
+      pods: ctx.informers.informerFor<PodObj>(PODS),
+      queue,
+      recorder: ctx.recorder,
+      log: ctx.log,
+      syncPeriodMs: ctx.config.hpaSyncPeriodMs,
+      downscaleStabilizationMs: ctx.config.hpaDownscaleStabilizationMs,
+      signal: ctx.signal,
+    });
+    try {
+      await ctx.waitForSync();
+      await runWorkers(queue, ctx.config.concurrentSyncs, (key) => controller.sync(key), ctx.signal, ctx.log);
+    } finally {
+      controller.stop();
+      queue.shutDown();
+    }
+  },
+};
