@@ -9,4 +9,4 @@ export PATH="$PWD/.tools/bin:$PATH"
 echo "== unit tests"
 timeout 900 node scripts/run-tests.mjs --concurrency 2 dist/src
 echo "== integration tests"
-timeout 1800 node scripts/run-tests.mjs --concurrency 1 dist/test/integration
+timeout 2400 node scripts/run-tests.mjs --file-timeout 300 dist/test/integration

@@ -83,17 +83,50 @@ export interface DiscoveryDocs {
   aggregated(path: 'api' | 'apis', version: 'v2' | 'v2beta1'): Buffer;
 }
 
-export function buildDiscovery(): DiscoveryDocs {
+/** A group served outside the resource catalogue (as an aggregated API would be), one version. */
+export interface ExtraGroup {
+  group: string;
+  version: string;
+  resources: Array<{ name: string; singularName: string; namespaced: boolean; kind: string; verbs: string[] }>;
+}
+
+function extraAggregated(x: ExtraGroup) {
+  return {
+    metadata: { name: x.group, creationTimestamp: null },
+    versions: [
+      {
+        version: x.version,
+        freshness: 'Current',
+        resources: x.resources.map((r) => ({
+          resource: r.name,
+          responseKind: { group: x.group, version: x.version, kind: r.kind },
+          scope: r.namespaced ? 'Namespaced' : 'Cluster',
+          singularResource: r.singularName,
+          verbs: r.verbs,
+        })),
+      },
+    ],
+  };
+}
+
+/** `extra` groups are listed after the catalogue's, in /apis and aggregated discovery. */
+export function buildDiscovery(extra: readonly ExtraGroup[] = []): DiscoveryDocs {
   const gvs = groupVersions();
   const groups = [...gvs].filter(([g]) => g !== '').map(([g, vs]) => groupDoc(g, vs));
+  groups.push(...extra.map((x) => groupDoc(x.group, [x.version])));
   const apiGroupList = Buffer.from(JSON.stringify({ kind: 'APIGroupList', apiVersion: 'v1', groups }));
   const groupDocs = new Map(groups.map((g) => [g.name, Buffer.from(JSON.stringify({ kind: 'APIGroup', apiVersion: 'v1', ...g }))]));
   const lists = new Map<string, Buffer>();
   for (const [g, vs] of gvs) for (const v of vs) lists.set(`${g}/${v}`, Buffer.from(JSON.stringify(resourceList(g, v))));
+  for (const x of extra) {
+    lists.set(`${x.group}/${x.version}`, Buffer.from(JSON.stringify({ kind: 'APIResourceList', apiVersion: 'v1', groupVersion: `${x.group}/${x.version}`, resources: x.resources })));
+  }
   const agg = new Map<string, Buffer>();
   for (const path of ['api', 'apis'] as const) {
     for (const v of ['v2', 'v2beta1'] as const) {
-      agg.set(`${path}/${v}`, Buffer.from(JSON.stringify(aggregated(path === 'api' ? 'core' : 'groups', `apidiscovery.k8s.io/${v}`))));
+      const doc = aggregated(path === 'api' ? 'core' : 'groups', `apidiscovery.k8s.io/${v}`);
+      if (path === 'apis') doc.items.push(...extra.map(extraAggregated));
+      agg.set(`${path}/${v}`, Buffer.from(JSON.stringify(doc)));
     }
   }
   return {

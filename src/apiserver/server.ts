@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../util/logger.js';
 import * as errors from '../machinery/errors.js';
-import { buildDiscovery } from './discovery.js';
+import { buildDiscovery, type ExtraGroup } from './discovery.js';
 import { resolveRequest } from './http/requestinfo.js';
 import { ResourceHandlers } from './http/resources.js';
 import { wantsAggregatedDiscovery } from './http/negotiation.js';
@@ -37,8 +37,16 @@ export interface ApiServerOptions {
   metrics: ApiMetrics;
   log: Logger;
   version: Record<string, string>;
+  /** APIs served beside the resource catalogue (e.g. metrics.k8s.io), as aggregated APIs are. */
+  extraApis?: ExtraApi[];
   /** Bearer tokens accepted in addition to client certificates: token → user. */
   tokens?: Map<string, { name: string; groups: string[] }>;
+}
+
+export interface ExtraApi {
+  discovery: ExtraGroup;
+  /** The reply for a path of this API, or undefined when the path is not its own; throws ApiError. */
+  handle(method: string, path: string, query: URLSearchParams, accept: string | undefined): { code: number; body: unknown } | undefined;
 }
 
 export interface User {
@@ -52,11 +60,12 @@ export class ApiServer {
   readonly server: Server;
   private ready = false;
   private readonly handlers: ResourceHandlers;
-  private readonly discovery = buildDiscovery();
+  private readonly discovery: ReturnType<typeof buildDiscovery>;
   private readonly inflight = new Set<AbortController>();
 
   constructor(private readonly opts: ApiServerOptions) {
     this.handlers = new ResourceHandlers(opts.registries);
+    this.discovery = buildDiscovery((opts.extraApis ?? []).map((a) => a.discovery));
     this.server = createHttpsServer(
       {
         cert: opts.tls.cert,
@@ -152,6 +161,13 @@ export class ApiServer {
       if (!user && !ANONYMOUS_PATHS.has(path)) throw errors.unauthorized();
       if (await this.serveNonResource(path, url, req, res)) {
         this.opts.metrics.observe(label, res.statusCode, started);
+        return;
+      }
+      for (const api of this.opts.extraApis ?? []) {
+        const r = api.handle(label.verb, path, url.searchParams, req.headers.accept);
+        if (!r) continue;
+        this.json(res, r.code, Buffer.from(JSON.stringify(r.body)));
+        this.opts.metrics.observe(label, r.code, started);
         return;
       }
       const watchParam = ['true', '1', ''].includes(url.searchParams.get('watch') ?? 'false');

@@ -8,6 +8,7 @@ import { setMaxListeners } from 'node:events';
 import { createLogger, type LogLevel } from '../util/logger.js';
 import { RestClient } from '../client/rest.js';
 import { SimulatedAgent } from '../kubelet/simulated/agent.js';
+import { defaultUsageConfig } from '../kubelet/simulated/usage.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { parseGoDuration } from '../machinery/duration.js';
 
@@ -30,6 +31,9 @@ export const agentFlags = {
   'pod-workers': { type: 'number', default: 32, help: 'pods synced at once' },
   'kube-api-qps': { type: 'number', default: 0, help: 'client-side request rate limit (0: unlimited)' },
   'kube-api-burst': { type: 'number', default: 200, help: 'requests allowed at once above --kube-api-qps' },
+  'kubelet-port': { type: 'number', default: 0, help: 'port of the shared kubelet endpoint (/metrics/resource) on 127.0.0.1 (0: any free port; -1: off)' },
+  'simulated-cpu-usage': { type: 'number', default: 0.1, help: 'cpu a simulated container uses, as a fraction of its request (pod annotation k8ts.io/simulated-cpu-usage overrides)' },
+  'simulated-memory-usage': { type: 'number', default: 0.1, help: 'memory a simulated container uses, as a fraction of its request (pod annotation k8ts.io/simulated-memory-usage overrides)' },
   'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
 } satisfies FlagSpec;
 
@@ -55,6 +59,7 @@ export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<nu
   const leaseRenewMs = parseDurationMs(flags['lease-renew-interval']!, 'lease-renew-interval');
   const nodeStatusMs = parseDurationMs(flags['node-status-update-frequency']!, 'node-status-update-frequency');
   if (leaseRenewMs <= 0 || nodeStatusMs <= 0) throw new FlagError('heartbeat intervals must be positive');
+  if (!(flags['simulated-cpu-usage'] >= 0) || !(flags['simulated-memory-usage'] >= 0)) throw new FlagError('--simulated-cpu-usage and --simulated-memory-usage must be >= 0');
 
   process.on('unhandledRejection', (reason) => {
     log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled promise rejection');
@@ -78,6 +83,8 @@ export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<nu
       podStartDelayMs: parseDurationMs(flags['pod-start-delay']!, 'pod-start-delay'),
       podTerminationMs: parseDurationMs(flags['pod-termination-delay']!, 'pod-termination-delay'),
       workers: Math.max(1, flags['pod-workers']),
+      kubeletPort: flags['kubelet-port'] >= 0 ? flags['kubelet-port'] : undefined,
+      usage: { ...defaultUsageConfig, cpuFraction: flags['simulated-cpu-usage'], memoryFraction: flags['simulated-memory-usage'] },
     },
     log.child({ mode: 'simulated' }),
   );

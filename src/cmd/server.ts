@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { createLogger, type LogLevel, type Logger } from '../util/logger.js';
+import { createLogger, type LogLevel } from '../util/logger.js';
 import { ensurePki } from '../apiserver/pki/certs.js';
 import { openStore } from '../storage/open.js';
 import { Registries } from '../apiserver/registries.js';
@@ -18,10 +18,12 @@ import { OpenApiService } from '../apiserver/openapi/service.js';
 import { RESOURCES } from '../api/resources.js';
 import type { Definitions } from '../apiserver/fieldvalidation.js';
 import { bootstrapObjects } from '../apiserver/bootstrap.js';
+import { METRICS_DISCOVERY, startResourceMetrics } from '../apiserver/resourcemetrics/index.js';
 import { writeKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import type { ControllerManagerConfig } from '../controllers/manager.js';
 import { parseGoDuration } from '../machinery/duration.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
+import { startComponent, type ComponentHandle } from './components.js';
 
 export const serverFlags = {
   'data-dir': { type: 'string', default: '/var/lib/k8ts', help: 'folder for state, certificates and kubeconfig' },
@@ -38,9 +40,11 @@ export const serverFlags = {
   'node-monitor-period': { type: 'string', default: '5s', help: 'period of the node lifecycle check' },
   'default-not-ready-toleration-seconds': { type: 'number', default: 300, help: 'tolerationSeconds of the not-ready:NoExecute toleration added to pods without one' },
   'default-unreachable-toleration-seconds': { type: 'number', default: 300, help: 'tolerationSeconds of the unreachable:NoExecute toleration added to pods without one' },
+  'max-endpoints-per-slice': { type: 'number', default: 100, help: 'endpoints in one EndpointSlice at most' },
   'terminated-pod-gc-threshold': { type: 'number', default: 12500, help: 'terminated pods kept before the pod GC deletes the oldest' },
   'horizontal-pod-autoscaler-sync-period': { type: 'string', default: '15s', help: 'period of the HPA controller' },
   'horizontal-pod-autoscaler-downscale-stabilization': { type: 'string', default: '5m', help: 'window over which the HPA takes the highest recommendation before scaling down' },
+  'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics server scrapes kubelets for metrics.k8s.io (as metrics-server)' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'service virtual IP range' },
   token: { type: 'string', help: 'shared secret for joining agents (generated when absent)' },
@@ -74,9 +78,14 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     defaultNotReadyTolerationSeconds: flags['default-not-ready-toleration-seconds'],
     defaultUnreachableTolerationSeconds: flags['default-unreachable-toleration-seconds'],
     terminatedPodGcThreshold: flags['terminated-pod-gc-threshold'],
+    maxEndpointsPerSlice: flags['max-endpoints-per-slice'],
     hpaSyncPeriodMs: durationFlag(flags, 'horizontal-pod-autoscaler-sync-period'),
     hpaDownscaleStabilizationMs: durationFlag(flags, 'horizontal-pod-autoscaler-downscale-stabilization'),
   };
+  const metricResolutionMs = durationFlag(flags, 'metric-resolution');
+  if (metricResolutionMs <= 0) throw new FlagError('--metric-resolution must be positive');
+  const eps = flags['max-endpoints-per-slice'];
+  if (!Number.isInteger(eps) || eps < 1 || eps > 1000) throw new FlagError('--max-endpoints-per-slice must be between 1 and 1000');
   const enabled = (flags.controllers ?? '*').split(',').map((s) => s.trim()).filter(Boolean);
   const dataDir = resolve(flags['data-dir']!);
   const serverDir = join(dataDir, 'server');
@@ -106,6 +115,12 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   const openapi = new OpenApiService({ resources: RESOURCES });
   const registries = new Registries(store, openapi.definitions() as unknown as Definitions, log.child({ component: 'registry' }), {
     watchCacheSize: flags['watch-cache-size'],
+    podAdmission: {
+      defaultTolerationSeconds: {
+        notReadySeconds: flags['default-not-ready-toleration-seconds'],
+        unreachableSeconds: flags['default-unreachable-toleration-seconds'],
+      },
+    },
   });
   await registries.start(stop.signal);
   await bootstrapObjects(registries, log);
@@ -119,7 +134,9 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
       objects: () => reg.cacher.count(reg.cacher.prefix),
     });
   }
+  const resourceMetrics = startResourceMetrics(registries, { intervalMs: metricResolutionMs, log: log.child({ component: 'metrics-server' }), signal: stop.signal });
   const server = new ApiServer({
+    extraApis: [{ discovery: METRICS_DISCOVERY, handle: (m, p, q, a) => resourceMetrics.handle(m, p, q, a) }],
     tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert },
     registries,
     openapi,
@@ -141,9 +158,11 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   if (flags['write-kubeconfig']) writeKubeconfig(resolve(flags['write-kubeconfig']), kc);
   server.setReady(true);
   const loopback: ClientConfig = { server: kc.server, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
-  if (!flags['disable-scheduler']) void runScheduler(loopback, log, stop.signal);
+  const components: ComponentHandle[] = [];
+  const logLevel = flags['log-level'] as LogLevel;
+  if (!flags['disable-scheduler']) components.push(startComponent({ component: 'scheduler', client: loopback, logLevel }, log));
   if (!flags['disable-controller-manager']) {
-    void runControllers(loopback, log, stop.signal, cmConfig, enabled);
+    components.push(startComponent({ component: 'controller-manager', client: loopback, logLevel, controllerManager: cmConfig, controllers: enabled }, log));
   }
   log.info({ address: kc.server, kubeconfig: join(dataDir, 'kubeconfig.yaml'), agent: flags['disable-agent'] ? 'disabled' : 'not yet available' }, 'k8ts server ready');
 
@@ -155,6 +174,8 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
+  // Components first: they still talk to the API (lease release) while stopping.
+  await Promise.all(components.map((c) => c.stop()));
   stop.abort();
   await server.close();
   await store.close();
@@ -168,46 +189,5 @@ function durationFlag(flags: FlagValues<typeof serverFlags>, name: keyof typeof 
     return parseGoDuration(v);
   } catch {
     throw new FlagError(`invalid duration "${v}" for flag --${name}`);
-  }
-}
-
-/**
- * The built-in controller manager: like the scheduler, a loopback client restarted after it
- * returns (on losing its lease) until the server stops.
- */
-async function runControllers(config: ClientConfig, log: Logger, signal: AbortSignal, cm: Partial<ControllerManagerConfig>, enabled: string[]): Promise<void> {
-  const { RestClient } = await import('../client/rest.js');
-  const { runControllerManager } = await import('../controllers/manager.js');
-  while (!signal.aborted) {
-    const client = new RestClient(config, { qps: 'unlimited' });
-    try {
-      await runControllerManager({ client, log, signal, config: cm, enabled, identity: `${hostname()}_${process.pid}` });
-    } catch (err) {
-      if (!signal.aborted) log.error({ component: 'controller-manager', err: err instanceof Error ? err.stack : String(err) }, 'controller manager stopped with an error');
-    }
-    client.close();
-    if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
-/**
- * The built-in scheduler: reaches the API through the loopback like any client; restarted when it
- * returns (it does so on losing its leader lease) until the server stops.
- */
-async function runScheduler(config: ClientConfig, log: Logger, signal: AbortSignal): Promise<void> {
-  const { RestClient } = await import('../client/rest.js');
-  const { SharedInformerFactory } = await import('../client/informer.js');
-  const { startScheduler } = await import('../scheduler/scheduler.js');
-  const slog = log.child({ component: 'scheduler' });
-  while (!signal.aborted) {
-    const client = new RestClient(config, { qps: 'unlimited' });
-    const informers = new SharedInformerFactory(client);
-    try {
-      await startScheduler({ client, informers, log: slog, signal, identity: `${hostname()}_${process.pid}` });
-    } catch (err) {
-      if (!signal.aborted) slog.error({ err: err instanceof Error ? err.stack : String(err) }, 'scheduler stopped with an error');
-    }
-    client.close();
-    if (!signal.aborted) await new Promise((r) => setTimeout(r, 1000));
   }
 }

@@ -14,10 +14,10 @@ export interface Logger {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
-/** A logger writing JSON lines to stderr. */
-export function createLogger(component: string, level: LogLevel = (process.env.K8TS_LOG_LEVEL as LogLevel) || 'info'): Logger {
+/** A logger writing JSON lines to stderr; without `component` the caller's children set it. */
+export function createLogger(component: string | undefined, level: LogLevel = (process.env.K8TS_LOG_LEVEL as LogLevel) || 'info'): Logger {
   return pino(
-    { level, base: { component }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' },
+    { level, base: component ? { component } : {}, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' },
     pino.destination({ fd: 2, sync: true }),
   ) as unknown as Logger;
 }

@@ -45,6 +45,8 @@ function hookExit(): void {
       }
     }
   });
+  // A test file stopped from outside (a runner's time limit) still stops what it started.
+  process.once('SIGTERM', () => process.exit(143));
 }
 
 export interface ServerOptions {
@@ -140,7 +142,7 @@ export class TestServer {
   /** Graceful stop (SIGTERM); resolves with the exit code. */
   async stop(): Promise<number | null> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return p?.exitCode ?? null;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return p?.exitCode ?? null;
     const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
     p.kill('SIGTERM');
     const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
@@ -151,7 +153,7 @@ export class TestServer {
 
   async kill9(): Promise<void> {
     const p = this.proc;
-    if (!p || p.exitCode !== null) return;
+    if (!p || p.exitCode !== null || p.signalCode !== null) return;
     const exited = new Promise<void>((r) => p.once('exit', () => r()));
     p.kill('SIGKILL');
     await exited;

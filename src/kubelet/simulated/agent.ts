@@ -24,6 +24,8 @@ import type { Logger } from '../../util/logger.js';
 import { sleep } from '../../util/abort.js';
 import { nodeInternalIP, nodePodCidr, nodesInCluster, parseCidr, formatCidr, PodIpAllocator, cidrContains } from './cidr.js';
 import { TimerWheel } from './wheel.js';
+import { CpuCounters, defaultUsageConfig, renderResourceMetrics, type RunningPod, type UsageConfig } from './usage.js';
+import { startKubeletEndpoint } from './metricsendpoint.js';
 import { LEASE_NAMESPACE, leaseObject, nodeConditions, nodeLabels, nodeObject, nodeStatus, plannedExit, plannedRestarts, podStatus, sameStatus, type NodeShape, type PodRun } from './objects.js';
 
 type Pod = PodT & KubeObject;
@@ -56,6 +58,10 @@ export interface SimulatedAgentConfig {
   workers: number;
   /** Nodes registered at once. Default 64. */
   registerConcurrency?: number;
+  /** Synthetic usage (usage.ts). */
+  usage?: UsageConfig;
+  /** Port of the shared kubelet endpoint on 127.0.0.1 (0: any free port; undefined: not served). */
+  kubeletPort?: number;
 }
 
 interface SimNode {
@@ -106,6 +112,7 @@ export class SimulatedAgent {
   private readonly pods = new Map<string, SimPod>();
   private readonly queue = new WorkQueue<string>('simulated-pods');
   private informer: SharedInformer<Pod> | undefined;
+  private readonly cpuCounters = new CpuCounters();
   readonly stats: AgentStats = { nodes: 0, pods: 0, leaseRenewals: 0, leaseFailures: 0, statusUpdates: 0, statusFailures: 0, podStatusWrites: 0, podDeletes: 0 };
 
   constructor(
@@ -147,6 +154,11 @@ export class SimulatedAgent {
   /** Registers, then runs heartbeats and pod workers until `signal` aborts. */
   async run(signal: AbortSignal): Promise<void> {
     const t0 = Date.now();
+    if (this.cfg.kubeletPort !== undefined) {
+      const ep = await startKubeletEndpoint((only) => this.resourceMetrics(only), this.cfg.kubeletPort, signal);
+      for (const n of this.nodes) n.shape.kubeletPort = ep.port;
+      this.log.info({ port: ep.port }, 'kubelet endpoint listening on 127.0.0.1');
+    }
     await this.register(signal);
     if (signal.aborted) return;
     this.log.info({ nodes: this.nodes.length, ms: Date.now() - t0 }, 'simulated nodes registered');
@@ -184,6 +196,19 @@ export class SimulatedAgent {
     statuses.stop();
     await workers;
     await factory.stopped();
+  }
+
+  /** The `/metrics/resource` text for `only` (default: every node of this agent). */
+  resourceMetrics(only?: Set<string>): string {
+    const nodes = this.nodes.map((n) => n.shape.name).filter((n) => !only || only.has(n));
+    const running: RunningPod[] = [];
+    for (const [key, st] of this.pods) {
+      if (!st.run || st.run.exit) continue;
+      const { namespace, name } = splitKey(key);
+      const pod = this.informer?.lister.get(namespace, name);
+      if (pod && pod.metadata?.uid === st.uid) running.push({ node: st.node.shape.name, pod, startedMs: st.run.startedMs });
+    }
+    return renderResourceMetrics(nodes, running, this.cfg.usage ?? defaultUsageConfig, this.cpuCounters, Date.now(), !only);
   }
 
   private async retry(fn: () => Promise<void>, signal?: AbortSignal): Promise<void> {
