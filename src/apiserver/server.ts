@@ -4,7 +4,8 @@
  * error boundary that turns every failure into a `Status`. Bad input never crashes the server.
  */
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { chmodSync, rmSync } from 'node:fs';
 import type { TLSSocket } from 'node:tls';
 import type { Logger } from '../util/logger.js';
 import * as errors from '../machinery/errors.js';
@@ -49,6 +50,9 @@ export interface ExtraApi {
   handle(method: string, path: string, query: URLSearchParams, accept: string | undefined): { code: number; body: unknown } | undefined;
 }
 
+/** Who every loopback-socket connection is. */
+const LOOPBACK_USER = { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
+
 export interface User {
   name: string;
   groups: string[];
@@ -62,6 +66,7 @@ export class ApiServer {
   private readonly handlers: ResourceHandlers;
   private readonly discovery: ReturnType<typeof buildDiscovery>;
   private readonly inflight = new Set<AbortController>();
+  private loopback: HttpServer | undefined;
 
   constructor(private readonly opts: ApiServerOptions) {
     this.handlers = new ResourceHandlers(opts.registries);
@@ -99,14 +104,43 @@ export class ApiServer {
     });
   }
 
+  /**
+   * The loopback door for the server's own components (scheduler, controllers): plain HTTP on a
+   * Unix socket readable only by the server's user (mode 0600), whose every connection is the
+   * loopback user in `system:masters` (the part a loopback client certificate plays upstream),
+   * so in-process clients skip TLS.
+   */
+  listenLoopback(socketPath: string): Promise<void> {
+    rmSync(socketPath, { force: true });
+    const srv = createHttpServer({ keepAliveTimeout: 60_000 }, (req, res) => void this.serve(req, res));
+    srv.headersTimeout = 60_000;
+    srv.requestTimeout = 0;
+    srv.on('connection', (sock) => this.socketUsers.set(sock, LOOPBACK_USER));
+    this.loopback = srv;
+    return new Promise((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(socketPath, () => {
+        srv.off('error', reject);
+        chmodSync(socketPath, 0o600);
+        resolve();
+      });
+    });
+  }
+
   /** Stops accepting, ends watches and open requests, closes connections. */
   async close(): Promise<void> {
     this.ready = false;
     for (const c of this.inflight) c.abort();
-    await new Promise<void>((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
+    const closing = [this.server, this.loopback].filter((x): x is Server | HttpServer => !!x);
+    await Promise.all(
+      closing.map(
+        (srv) =>
+          new Promise<void>((resolve) => {
+            srv.close(() => resolve());
+            srv.closeAllConnections();
+          }),
+      ),
+    );
   }
 
   private readonly socketUsers = new WeakMap<object, User | null>();

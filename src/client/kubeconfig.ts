@@ -48,6 +48,8 @@ export interface ClientConfig {
   insecureSkipTlsVerify?: boolean;
   /** SNI / certificate name to verify instead of the URL's host (`tls-server-name`). */
   tlsServerName?: string;
+  /** A Unix socket to reach an `http:` server through (the API server's loopback socket). */
+  socketPath?: string;
 }
 
 /** The kubeconfig path kubectl would use: the first entry of $KUBECONFIG, else ~/.kube/config. */

@@ -558,8 +558,9 @@ export class RestClient {
         headers['content-length'] = payload.length;
       }
       const req = this.mod.request({
-        host: this.server.hostname.replace(/^\[|\]$/g, ''),
-        port: this.server.port || (this.mod === https ? 443 : 80),
+        ...(this.config.socketPath
+          ? { socketPath: this.config.socketPath }
+          : { host: this.server.hostname.replace(/^\[|\]$/g, ''), port: this.server.port || (this.mod === https ? 443 : 80) }),
         method: r.method,
         path: this.basePath + r.path + queryString(r.query ?? {}),
         headers,

@@ -157,7 +157,14 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   writeKubeconfig(join(dataDir, 'kubeconfig.yaml'), kc);
   if (flags['write-kubeconfig']) writeKubeconfig(resolve(flags['write-kubeconfig']), kc);
   server.setReady(true);
-  const loopback: ClientConfig = { server: kc.server, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
+  // The components reach the API through the loopback Unix socket (no TLS), or over HTTPS with the
+  // admin certificate when the data dir's path is too long for a socket address.
+  const socketPath = join(serverDir, 'apiserver.sock');
+  let loopback: ClientConfig = { server: kc.server, ca: pki.ca.cert, cert: pki.admin.cert, key: pki.admin.key };
+  if (Buffer.byteLength(socketPath) <= 100) {
+    await server.listenLoopback(socketPath);
+    loopback = { server: 'http://localhost', socketPath };
+  }
   const components: ComponentHandle[] = [];
   const logLevel = flags['log-level'] as LogLevel;
   if (!flags['disable-scheduler']) components.push(startComponent({ component: 'scheduler', client: loopback, logLevel }, log));

@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../src/api/types.js';
 import { RestClient, isNotFound, type ResourceRef } from '../../src/client/rest.js';
 import { loadKubeconfig } from '../../src/client/kubeconfig.js';
-import { CONTROLLERS } from '../../src/controllers/registry.js';
 import { TestServer, eventually } from '../support/server.js';
 import { TestAgent } from '../support/agent.js';
 
@@ -22,7 +21,6 @@ const RSS: ResourceRef = { group: 'apps', version: 'v1', resource: 'replicasets'
 
 type Obj = KubeObject & { spec?: Record<string, any>; status?: Record<string, any> };
 
-const hasReplicaSetController = CONTROLLERS.some((c) => c.name === 'replicaset');
 
 describe('garbage collector and namespace controller', { timeout: 150_000 }, () => {
   let server: TestServer;
@@ -141,7 +139,7 @@ describe('garbage collector and namespace controller', { timeout: 150_000 }, () 
     return pods.length === n && pods.every((p) => p.status?.phase === 'Running') ? pods : undefined;
   };
 
-  it('ReplicaSet: background delete removes its pods; foreground waits for them; orphan keeps them', { skip: !hasReplicaSetController && 'replicaset controller not registered' }, async () => {
+  it('ReplicaSet: background delete removes its pods; foreground waits for them; orphan keeps them', async () => {
     await server.k(['create', '-f', '-'], rs('gc-bg', 2));
     await server.k(['create', '-f', '-'], rs('gc-fg', 2));
     await server.k(['create', '-f', '-'], rs('gc-or', 2));

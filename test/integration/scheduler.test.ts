@@ -75,7 +75,9 @@ describe('scheduler', { timeout: 120_000 }, () => {
   const waitBound = async (ns: string, name: string, ms = 10_000): Promise<string> => (await eventually(() => nodeOf(ns, name), ms))!;
 
   before(async () => {
-    server = await TestServer.start({ extraArgs: ['--controllers', '*,-nodelifecycle'] });
+    // No controllers: the test plays the ReplicaSet itself (its pods only give the spreading selector),
+    // and its Node objects have no kubelet to keep them Ready.
+    server = await TestServer.start({ extraArgs: ['--disable-controller-manager'] });
     client = new RestClient(loadKubeconfig(server.kubeconfig), { qps: 'unlimited' });
     for (const ns of ['spread', 'misc', 'tp']) await client.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await createNode(client, 'n1');

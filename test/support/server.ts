@@ -109,7 +109,9 @@ export class TestServer {
     const args = ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--disable-agent'];
     if (this.opts.datastore) args.push('--datastore-endpoint', this.opts.datastore);
     args.push(...(this.opts.extraArgs ?? []));
-    const p = spawn(process.execPath, [K8TS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
+    // K8TS_TEST_NODE_ARGS: extra node flags for the server process (e.g. `--cpu-prof` when profiling a benchmark).
+    const nodeArgs = (process.env.K8TS_TEST_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const p = spawn(process.execPath, [...nodeArgs, K8TS, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
     this.proc = p;
     live.add(p);
     p.stdout!.on('data', (d) => (this.logs += d));
