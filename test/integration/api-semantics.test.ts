@@ -7,6 +7,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:https';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { RestClient } from '../../src/client/rest.js';
 import { TestServer, eventually, type Credentials } from '../support/server.js';
 
 interface Answer {
@@ -80,7 +83,8 @@ describe('API semantics over HTTPS', { timeout: 180_000 }, () => {
   const base = '/api/v1/namespaces/default/configmaps';
 
   before(async () => {
-    s = await TestServer.start({ extraArgs: ['--watch-cache-size', '50'] });
+    // The API alone: no scheduler or controller writes to the objects these tests write and check.
+    s = await TestServer.start({ extraArgs: ['--watch-cache-size', '50', '--disable-scheduler', '--disable-controller-manager'] });
     c = s.credentials();
   });
   after(async () => {
@@ -317,5 +321,31 @@ describe('API semantics over HTTPS', { timeout: 180_000 }, () => {
     const list = await call(s, c, 'GET', base);
     const have = new Set(list.json.items.map((o: any) => o.metadata.name));
     for (const n of names) assert.ok(have.has(n), `lost ${n}`);
+  });
+});
+
+describe('the loopback socket of the server components', { timeout: 60_000 }, () => {
+  let s: TestServer;
+  before(async () => {
+    s = await TestServer.start({ extraArgs: ['--disable-scheduler', '--disable-controller-manager'] });
+  });
+  after(async () => {
+    await s?.destroy();
+  });
+
+  it('is a 0600 Unix socket answering as a system:masters user without TLS', async () => {
+    const path = join(s.dataDir, 'server', 'apiserver.sock');
+    const st = statSync(path);
+    assert.ok(st.isSocket());
+    assert.equal(st.mode & 0o777, 0o600);
+    const client = new RestClient({ server: 'http://localhost', socketPath: path });
+    try {
+      const ns = await client.list({ group: '', version: 'v1', resource: 'namespaces', namespaced: false }, undefined);
+      assert.ok(ns.items.some((n) => n.metadata?.name === 'kube-system'));
+      const created = await client.create({ group: '', version: 'v1', resource: 'configmaps', namespaced: true }, 'default', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'via-socket' } });
+      assert.equal(created.metadata?.name, 'via-socket');
+    } finally {
+      client.close();
+    }
   });
 });

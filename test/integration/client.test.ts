@@ -56,7 +56,7 @@ describe('client library against k8ts', { timeout: 120_000 }, () => {
   let c: RestClient;
 
   before(async () => {
-    s = await TestServer.start({ extraArgs: ['--watch-cache-size', '20'] });
+    s = await TestServer.start({ extraArgs: ['--watch-cache-size', '20', '--disable-scheduler', '--disable-controller-manager'] }); // the client against the API alone
     c = new RestClient(loadKubeconfig(s.kubeconfig), { qps: 'unlimited', userAgent: 'k8ts-client-it' });
     for (const ns of ['crud', 'inf', 'relist', 'churn', 'wq', 'ev']) await c.create(NAMESPACES, undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
   });
