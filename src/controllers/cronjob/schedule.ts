@@ -3,18 +3,16 @@
  * and SpecSchedule.Next), with IANA time zones through Intl.
  *
  * Contracts:
- * - `parseSchedule` accepts five fields (minute hour day-of-month month day-of-week) with `*`, `?`,
- *   ranges `a-b`, steps `/n`, lists `a,b`, month and weekday names (JAN, MON; case-insensitive),
- *   the descriptors `@yearly @annually @monthly @weekly @daily @midnight @hourly`, `@every <go
- *   duration>`, and an optional `TZ=<zone> ` / `CRON_TZ=<zone> ` prefix. It throws a
- *   `ScheduleError` carrying robfig's message otherwise.
+ * - `parseSchedule` parses with `parseCron` of src/api/batch/v1/cron.ts (the parser validation uses:
+ *   five fields, ranges, steps, lists, names, descriptors, `@every`, a TZ=/CRON_TZ= prefix) and
+ *   throws a `ScheduleError` carrying robfig's message for what it refuses.
  * - `next(afterMs)` is the first activation strictly after `afterMs` (ms since the epoch), as wall
  *   clock in the schedule's zone (DST gaps and repeats as robfig/cron handles them), or undefined
  *   when there is none within five years (e.g. `0 0 30 2 *`).
  * - Day matching follows cron: when both day-of-month and day-of-week are restricted (neither is
  *   `*`/`?`), a day matches when either matches; otherwise both must match.
  */
-import { parseGoDuration } from '../../machinery/duration.js';
+import { CronParseError, parseCron, type CronFields, type ParsedCron } from '../../api/batch/v1/cron.js';
 
 export class ScheduleError extends Error {}
 
@@ -23,134 +21,20 @@ export interface Schedule {
   next(afterMs: number): number | undefined;
 }
 
-interface Bounds {
-  min: number;
-  max: number;
-  names?: Record<string, number>;
-}
-
-const MINUTES: Bounds = { min: 0, max: 59 };
-const HOURS: Bounds = { min: 0, max: 23 };
-const DOM: Bounds = { min: 1, max: 31 };
-const MONTHS: Bounds = {
-  min: 1,
-  max: 12,
-  names: { jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12 },
-};
-const DOW: Bounds = { min: 0, max: 6, names: { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } };
-
-/** A set of allowed values plus whether the field was `*`/`?` (robfig's starBit). */
-interface Field {
-  bits: Set<number>;
-  star: boolean;
-}
-
-function parseInt10(expr: string): number {
-  if (!/^[0-9]+$/.test(expr)) throw new ScheduleError(`failed to parse int from ${expr}: strconv.Atoi: parsing ${JSON.stringify(expr)}: invalid syntax`);
-  return Number(expr);
-}
-
-function intOrName(expr: string, b: Bounds): number {
-  const named = b.names?.[expr.toLowerCase()];
-  return named ?? parseInt10(expr);
-}
-
-function parseRange(expr: string, b: Bounds, into: Field): void {
-  const rangeAndStep = expr.split('/');
-  const lowAndHigh = rangeAndStep[0]!.split('-');
-  const single = lowAndHigh.length === 1;
-  let start: number;
-  let end: number;
-  let star = false;
-  if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') {
-    start = b.min;
-    end = b.max;
-    star = true;
-  } else {
-    start = intOrName(lowAndHigh[0]!, b);
-    if (lowAndHigh.length === 1) end = start;
-    else if (lowAndHigh.length === 2) end = intOrName(lowAndHigh[1]!, b);
-    else throw new ScheduleError(`too many hyphens: ${expr}`);
-  }
-  let step = 1;
-  if (rangeAndStep.length === 2) {
-    step = parseInt10(rangeAndStep[1]!);
-    if (single) end = b.max;
-    if (step > 1) star = false;
-  } else if (rangeAndStep.length > 2) throw new ScheduleError(`too many slashes: ${expr}`);
-  if (start < b.min) throw new ScheduleError(`beginning of range (${start}) below minimum (${b.min}): ${expr}`);
-  if (end > b.max) throw new ScheduleError(`end of range (${end}) above maximum (${b.max}): ${expr}`);
-  if (start > end) throw new ScheduleError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
-  if (step === 0) throw new ScheduleError(`step of range should be a positive number: ${expr}`);
-  for (let v = start; v <= end; v += step) into.bits.add(v);
-  if (star) into.star = true;
-}
-
-function parseField(field: string, b: Bounds): Field {
-  const f: Field = { bits: new Set(), star: false };
-  for (const expr of field.split(',')) parseRange(expr, b, f);
-  return f;
-}
-
-const all = (b: Bounds): Field => parseField('*', b);
-const one = (v: number): Field => ({ bits: new Set([v]), star: false });
-
-interface Spec {
-  minute: Field;
-  hour: Field;
-  dom: Field;
-  month: Field;
-  dow: Field;
-}
-
-const DESCRIPTORS: Record<string, () => Spec> = {
-  '@yearly': () => ({ minute: one(0), hour: one(0), dom: one(1), month: one(1), dow: all(DOW) }),
-  '@annually': () => DESCRIPTORS['@yearly']!(),
-  '@monthly': () => ({ minute: one(0), hour: one(0), dom: one(1), month: all(MONTHS), dow: all(DOW) }),
-  '@weekly': () => ({ minute: one(0), hour: one(0), dom: all(DOM), month: all(MONTHS), dow: one(0) }),
-  '@daily': () => ({ minute: one(0), hour: one(0), dom: all(DOM), month: all(MONTHS), dow: all(DOW) }),
-  '@midnight': () => DESCRIPTORS['@daily']!(),
-  '@hourly': () => ({ minute: one(0), hour: all(HOURS), dom: all(DOM), month: all(MONTHS), dow: all(DOW) }),
-};
-
-/** Parses a schedule; `defaultZone` applies unless the spec carries a TZ=/CRON_TZ= prefix. */
+/**
+ * Parses a schedule with the API's parser (the same one validation uses, so the texts match);
+ * `defaultZone` applies unless the spec carries a TZ=/CRON_TZ= prefix.
+ */
 export function parseSchedule(spec: string, defaultZone: string = localZone()): Schedule {
-  if (spec.length === 0) throw new ScheduleError('empty spec string');
-  let zone = defaultZone;
-  if (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) {
-    const sp = spec.indexOf(' ');
-    const eq = spec.indexOf('=');
-    const name = sp < 0 ? spec.slice(eq + 1) : spec.slice(eq + 1, sp);
-    if (!isKnownZone(name)) throw new ScheduleError(`provided bad location ${name}: unknown time zone ${name}`);
-    zone = name === '' ? 'UTC' : name;
-    spec = sp < 0 ? '' : spec.slice(sp).trim();
+  let parsed: ParsedCron;
+  try {
+    parsed = parseCron(spec);
+  } catch (e) {
+    if (e instanceof CronParseError) throw new ScheduleError(e.message);
+    throw e;
   }
-  if (spec.startsWith('@every ')) {
-    let ms: number;
-    try {
-      ms = parseGoDuration(spec.slice('@every '.length));
-    } catch (e) {
-      throw new ScheduleError(`failed to parse duration ${spec}: ${(e as Error).message}`);
-    }
-    return constantDelay(ms);
-  }
-  if (spec.startsWith('@')) {
-    const d = DESCRIPTORS[spec];
-    if (!d) throw new ScheduleError(`unrecognized descriptor: ${spec}`);
-    return specSchedule(d(), zone);
-  }
-  const fields = spec.split(/\s+/).filter((f) => f !== '');
-  if (fields.length !== 5) throw new ScheduleError(`expected exactly 5 fields, found ${fields.length}: [${fields.join(' ')}]`);
-  return specSchedule(
-    {
-      minute: parseField(fields[0]!, MINUTES),
-      hour: parseField(fields[1]!, HOURS),
-      dom: parseField(fields[2]!, DOM),
-      month: parseField(fields[3]!, MONTHS),
-      dow: parseField(fields[4]!, DOW),
-    },
-    zone,
-  );
+  if (parsed.kind === 'every') return constantDelay(parsed.ms);
+  return specSchedule(parsed.fields, parsed.zone ?? defaultZone);
 }
 
 /** robfig's ConstantDelaySchedule: whole seconds, at least one. */
@@ -239,7 +123,7 @@ function dateIn(zone: string, year: number, month: number, day: number, hour: nu
 
 // ---- SpecSchedule.Next ---------------------------------------------------------------------------
 
-function dayMatches(s: Spec, w: Wall): boolean {
+function dayMatches(s: CronFields, w: Wall): boolean {
   const domMatch = s.dom.bits.has(w.day);
   const dowMatch = s.dow.bits.has(w.weekday);
   if (s.dom.star || s.dow.star) return domMatch && dowMatch;
@@ -249,7 +133,7 @@ function dayMatches(s: Spec, w: Wall): boolean {
 const HOUR_MS = 3_600_000;
 const MINUTE_MS = 60_000;
 
-function specSchedule(s: Spec, zone: string): Schedule {
+function specSchedule(s: CronFields, zone: string): Schedule {
   return {
     next(after: number): number | undefined {
       // Start at the next whole second after `after`.

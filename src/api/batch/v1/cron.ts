@@ -1,9 +1,11 @@
 /**
- * CronJob schedule and time zone checks with the error texts upstream's validation produces:
+ * CronJob schedules: the one parser (`parseCron`, used by validation and by the cronjob
+ * controller, which evaluates the parsed fields) and time zone checks, with the error texts upstream's validation produces:
  * schedules parse as github.com/robfig/cron/v3 ParseStandard does (five fields, `@hourly` style
  * descriptors, `@every <duration>`, an optional `TZ=`/`CRON_TZ=` prefix), time zones as Go's
  * time.LoadLocation (IANA names, checked against the runtime's ICU data).
  */
+import { parseGoDuration } from '../../../machinery/duration.js';
 
 interface Bounds {
   min: number;
@@ -22,7 +24,6 @@ const MONTHS: Bounds = {
 };
 const DOW: Bounds = { min: 0, max: 6, names: { sun: 0, mon: 1, tue: 2, wed: 3, thu: 4, fri: 5, sat: 6 } };
 
-const DESCRIPTORS = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
 
 class CronError extends Error {}
 
@@ -56,15 +57,23 @@ function parseIntOrName(expr: string, names: Record<string, number> | undefined)
   return mustParseInt(expr);
 }
 
-function checkRange(expr: string, r: Bounds): void {
+/** A field's allowed values, and whether it was `*`/`?` without a step above 1 (robfig's starBit). */
+export interface CronField {
+  bits: Set<number>;
+  star: boolean;
+}
+
+function parseRange(expr: string, r: Bounds, into: CronField): void {
   const rangeAndStep = expr.split('/');
   const lowAndHigh = rangeAndStep[0]!.split('-');
   const singleDigit = lowAndHigh.length === 1;
   let start: number;
   let end: number;
+  let star = false;
   if (lowAndHigh[0] === '*' || lowAndHigh[0] === '?') {
     start = r.min;
     end = r.max;
+    star = true;
   } else {
     start = parseIntOrName(lowAndHigh[0]!, r.names);
     if (lowAndHigh.length === 1) end = start;
@@ -76,17 +85,22 @@ function checkRange(expr: string, r: Bounds): void {
   else if (rangeAndStep.length === 2) {
     step = mustParseInt(rangeAndStep[1]!);
     if (singleDigit) end = r.max;
+    if (step > 1) star = false;
   } else throw new CronError(`too many slashes: ${expr}`);
   if (start < r.min) throw new CronError(`beginning of range (${start}) below minimum (${r.min}): ${expr}`);
   if (end > r.max) throw new CronError(`end of range (${end}) above maximum (${r.max}): ${expr}`);
   if (start > end) throw new CronError(`beginning of range (${start}) beyond end of range (${end}): ${expr}`);
   if (step === 0) throw new CronError(`step of range should be a positive number: ${expr}`);
+  for (let v = start; v <= end; v += step) into.bits.add(v);
+  if (star) into.star = true;
 }
 
-function checkField(field: string, r: Bounds): void {
+function parseField(field: string, r: Bounds): CronField {
+  const f: CronField = { bits: new Set(), star: false };
   for (const expr of field.split(',')) {
-    if (expr !== '') checkRange(expr, r);
+    if (expr !== '') parseRange(expr, r, f);
   }
+  return f;
 }
 
 const DURATION_UNITS = new Set(['ns', 'us', 'µs', 'μs', 'ms', 's', 'm', 'h']);
@@ -116,12 +130,37 @@ function checkGoDuration(s: string): void {
 /** Go's fmt `%s` of a []string: `[a b c]`. */
 const goList = (xs: string[]): string => `[${xs.join(' ')}]`;
 
-/**
- * robfig/cron v3 ParseStandard: returns the parser's error text, or undefined when the schedule
- * parses.
- */
-export function cronScheduleError(spec: string): string | undefined {
+export interface CronFields {
+  minute: CronField;
+  hour: CronField;
+  dom: CronField;
+  month: CronField;
+  dow: CronField;
+}
+
+/** A parsed schedule: wall-clock fields (in `zone` when the spec named one), or a constant delay. */
+export type ParsedCron = { kind: 'fields'; zone?: string; fields: CronFields } | { kind: 'every'; zone?: string; ms: number };
+
+const all = (r: Bounds): CronField => parseField('*', r);
+const one = (v: number): CronField => ({ bits: new Set([v]), star: false });
+
+const DESCRIPTORS: Record<string, () => CronFields> = {
+  '@yearly': () => ({ minute: one(0), hour: one(0), dom: one(1), month: one(1), dow: all(DOW) }),
+  '@annually': () => DESCRIPTORS['@yearly']!(),
+  '@monthly': () => ({ minute: one(0), hour: one(0), dom: one(1), month: all(MONTHS), dow: all(DOW) }),
+  '@weekly': () => ({ minute: one(0), hour: one(0), dom: all(DOM), month: all(MONTHS), dow: one(0) }),
+  '@daily': () => ({ minute: one(0), hour: one(0), dom: all(DOM), month: all(MONTHS), dow: all(DOW) }),
+  '@midnight': () => DESCRIPTORS['@daily']!(),
+  '@hourly': () => ({ minute: one(0), hour: all(HOURS), dom: all(DOM), month: all(MONTHS), dow: all(DOW) }),
+};
+
+/** Thrown by `parseCron` with robfig's error text. */
+export class CronParseError extends Error {}
+
+/** robfig/cron v3 ParseStandard. Throws CronParseError with the parser's error text. */
+export function parseCron(spec: string): ParsedCron {
   try {
+    let zone: string | undefined;
     if (spec.length === 0) throw new CronError('empty spec string');
     if (spec.startsWith('TZ=') || spec.startsWith('CRON_TZ=')) {
       const sp = spec.indexOf(' ');
@@ -129,31 +168,56 @@ export function cronScheduleError(spec: string): string | undefined {
       const name = sp < 0 ? spec.slice(eq + 1) : spec.slice(eq + 1, sp);
       const tzErr = loadLocationError(name);
       if (tzErr) throw new CronError(`provided bad location ${name}: ${tzErr}`);
+      zone = name === '' ? 'UTC' : name;
       spec = sp < 0 ? '' : spec.slice(sp).trim();
     }
     if (spec.startsWith('@')) {
-      if (DESCRIPTORS.has(spec)) return undefined;
+      const d = DESCRIPTORS[spec];
+      if (d) return { kind: 'fields', zone, fields: d() };
       if (spec.startsWith('@every ')) {
+        const text = spec.slice('@every '.length);
         try {
-          checkGoDuration(spec.slice('@every '.length));
+          checkGoDuration(text);
         } catch (e) {
           throw new CronError(`failed to parse duration ${spec}: ${(e as Error).message}`);
         }
-        return undefined;
+        let ms = 0;
+        try {
+          ms = parseGoDuration(text.replace('μs', 'µs'));
+        } catch {
+          ms = 0;
+        }
+        return { kind: 'every', zone, ms };
       }
       throw new CronError(`unrecognized descriptor: ${spec}`);
     }
     const fields = spec.split(/\s+/).filter((f) => f !== '');
     if (fields.length !== 5) throw new CronError(`expected exactly 5 fields, found ${fields.length}: ${goList(fields)}`);
-    checkField('0', SECONDS);
-    checkField(fields[0]!, MINUTES);
-    checkField(fields[1]!, HOURS);
-    checkField(fields[2]!, DOM);
-    checkField(fields[3]!, MONTHS);
-    checkField(fields[4]!, DOW);
+    parseField('0', SECONDS);
+    return {
+      kind: 'fields',
+      zone,
+      fields: {
+        minute: parseField(fields[0]!, MINUTES),
+        hour: parseField(fields[1]!, HOURS),
+        dom: parseField(fields[2]!, DOM),
+        month: parseField(fields[3]!, MONTHS),
+        dow: parseField(fields[4]!, DOW),
+      },
+    };
+  } catch (e) {
+    if (e instanceof CronError) throw new CronParseError(e.message);
+    throw e;
+  }
+}
+
+/** robfig/cron v3 ParseStandard's error text, or undefined when the schedule parses. */
+export function cronScheduleError(spec: string): string | undefined {
+  try {
+    parseCron(spec);
     return undefined;
   } catch (e) {
-    if (e instanceof CronError) return e.message;
+    if (e instanceof CronParseError) return e.message;
     throw e;
   }
 }
