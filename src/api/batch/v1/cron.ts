@@ -1,9 +1,10 @@
 /**
  * CronJob schedules: the one parser (`parseCron`, used by validation and by the cronjob
  * controller, which evaluates the parsed fields) and time zone checks, with the error texts
- * upstream's validation produces: schedules parse as github.com/robfig/cron/v3 ParseStandard does (five fields, `@hourly` style
- * descriptors, `@every <duration>`, an optional `TZ=`/`CRON_TZ=` prefix), time zones as Go's
- * time.LoadLocation (IANA names, checked against the runtime's ICU data).
+ * upstream's validation produces: schedules parse as github.com/robfig/cron/v3 ParseStandard
+ * does (five fields, `@hourly` style descriptors, `@every <duration>`, an optional
+ * `TZ=`/`CRON_TZ=` prefix), time zones as Go's time.LoadLocation (IANA names, checked against the
+ * runtime's ICU data).
  */
 import { parseGoDuration } from '../../../machinery/duration.js';
 
