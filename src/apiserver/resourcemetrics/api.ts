@@ -102,6 +102,8 @@ export class ResourceMetricsApi {
 
   /** The reply for `path`, or undefined when the path is not under this group. */
   handle(method: string, path: string, query: URLSearchParams, accept: string | undefined): { code: number; body: unknown } | undefined {
+    // Every request passes here: answer "not mine" without splitting the path.
+    if (!path.startsWith(`/apis/${GROUP}`)) return undefined;
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     if (seg[0] !== 'apis' || seg[1] !== GROUP) return undefined;
     const group = { name: GROUP, versions: [{ groupVersion: GV, version: VERSION }], preferredVersion: { groupVersion: GV, version: VERSION } };

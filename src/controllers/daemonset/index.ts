@@ -1,5 +1,6 @@
 /** The `daemonset` controller (component `daemonset-controller`). */
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { runController } from '../common/run.js';
 import type { ControllerDescriptor } from '../manager.js';
 import type { ControllerRevision } from '../common/history.js';
 import type { PodObj } from '../common/podutil.js';
@@ -23,12 +24,6 @@ export const daemonSetController: ControllerDescriptor = {
       log: ctx.log,
       signal: ctx.signal,
     });
-    try {
-      await ctx.waitForSync();
-      await runWorkers(queue, ctx.config.concurrentSyncs, (key) => controller.sync(key), ctx.signal, ctx.log);
-    } finally {
-      controller.stop();
-      queue.shutDown();
-    }
+    await runController(ctx, queue, (key) => controller.sync(key), () => controller.stop());
   },
 };

@@ -1,5 +1,6 @@
 /** The `deployment` controller (component `deployment-controller`). */
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { runController } from '../common/run.js';
 import type { ControllerDescriptor } from '../manager.js';
 import type { PodObj } from '../common/podutil.js';
 import { DEPLOYMENTS, PODS, REPLICASETS } from '../resources.js';
@@ -20,12 +21,6 @@ export const deploymentController: ControllerDescriptor = {
       recorder: ctx.recorder,
       log: ctx.log,
     });
-    try {
-      await ctx.waitForSync();
-      await runWorkers(queue, ctx.config.concurrentSyncs, (key) => controller.syncHandler(key), ctx.signal, ctx.log);
-    } finally {
-      controller.stop();
-      queue.shutDown();
-    }
+    await runController(ctx, queue, (key) => controller.syncHandler(key), () => controller.stop());
   },
 };

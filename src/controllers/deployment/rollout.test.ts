@@ -89,8 +89,11 @@ class World {
       const cur = this.get_(res, obj.metadata!.namespace, obj.metadata!.name!);
       if (cur.metadata!.resourceVersion !== obj.metadata!.resourceVersion) throw fail(409, 'Conflict', 'the object has been modified');
       this.statusWrites++;
+      // As the server's (and upstream's) Deployment status strategy: metadata from the request,
+      // except labels; spec kept.
       const o = structuredClone(cur);
       o.status = structuredClone(obj.status);
+      o.metadata = { ...structuredClone(obj.metadata!), labels: cur.metadata!.labels, uid: cur.metadata!.uid, generation: cur.metadata!.generation };
       return this.put(res, o) as never;
     },
     patch: async (res, ns, name, _type, body: any) => {

@@ -8,8 +8,8 @@
  * - `statusEqual` treats absent counts as 0 and compares conditions field by field in order.
  * - `writeStatus` PUTs `/status` with `d` (its resourceVersion guards the write) and then carries the
  *   new resourceVersion into `d`, so later writes in the same sync do not conflict with our own.
- *   When the server dropped the Deployment's revision annotation (upstream's status strategy keeps
- *   annotations; a stricter one may not) it is written with a merge patch of metadata only.
+ *   The status write also stores `d`'s annotations (the revision), as upstream's status strategy
+ *   keeps the request's metadata.
  */
 import type { Meta } from '../../api/types.js';
 import { DEPLOYMENTS } from '../resources.js';
@@ -17,7 +17,6 @@ import type { DeploymentDeps } from './deps.js';
 import type { DeploymentObj, ReplicaSetObj, Status } from './types.js';
 import { AVAILABLE, MIN_REPLICAS_AVAILABLE, MIN_REPLICAS_UNAVAILABLE, newCondition, setCondition } from './conditions.js';
 import { actualReplicaCount, availableReplicaCount, maxUnavailable, readyReplicaCount, replicaCount, replicasOf } from './replicas.js';
-import { REVISION } from './annotations.js';
 
 const MAX_INT32 = 2147483647;
 
@@ -78,9 +77,4 @@ export async function writeStatus(dc: DeploymentDeps, d: DeploymentObj): Promise
   const res = await dc.client.updateStatus<DeploymentObj>(DEPLOYMENTS, d);
   const meta: Meta = (d.metadata ??= {});
   meta.resourceVersion = res.metadata?.resourceVersion;
-  const want = meta.annotations?.[REVISION];
-  if (want !== undefined && res.metadata?.annotations?.[REVISION] !== want) {
-    const patched = await dc.client.patch<DeploymentObj>(DEPLOYMENTS, meta.namespace, meta.name!, 'merge', { metadata: { annotations: { [REVISION]: want } } });
-    meta.resourceVersion = patched.metadata?.resourceVersion;
-  }
 }

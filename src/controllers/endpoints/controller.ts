@@ -38,6 +38,7 @@ import {
 import { TriggerTimeTracker, formatRfc3339Nano } from '../common/triggertime.js';
 import { desiredSubsets } from './desired.js';
 import { subsetsEqual, truncateSubsets } from './subsets.js';
+import { errorText as errText } from '../../util/concurrency.js';
 
 export type EndpointsObj = Endpoints & KubeObject;
 
@@ -186,8 +187,6 @@ export class EndpointsController {
 function namespaceTerminating(e: unknown): boolean {
   return e instanceof ApiStatusError && (e.status.details?.causes ?? []).some((c) => c.reason === 'NamespaceTerminating');
 }
-
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const endpointsController: ControllerDescriptor = {
   name: 'endpoint',

@@ -42,6 +42,7 @@ import {
   type AddressType,
   type SliceObj,
 } from './slices.js';
+import { errorText as errText } from '../../util/concurrency.js';
 
 export interface SlicePlan {
   create: SliceObj[];
@@ -274,4 +275,3 @@ export async function applyPlan(plan: SlicePlan, o: ApplyOptions): Promise<void>
   }
 }
 
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

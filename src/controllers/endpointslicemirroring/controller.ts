@@ -22,6 +22,7 @@ import { EndpointSliceTracker, serviceKeyOfSlice } from '../common/endpointslice
 import { selectorFromSet } from '../../machinery/labels.js';
 import type { SliceObj } from '../common/endpointset.js';
 import { DEFAULT_MAX_ENDPOINTS_PER_SUBSET, MANAGED_BY_LABEL, MIRROR_CONTROLLER_NAME, SERVICE_NAME_LABEL, SKIP_MIRROR_LABEL, planMirror, type EndpointsObj } from './reconciler.js';
+import { errorText as errText } from '../../util/concurrency.js';
 
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 const SLICE_CHANGE_DELAY_MS = 1000;
@@ -165,8 +166,6 @@ export class MirroringController {
     }
   }
 }
-
-const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export const endpointSliceMirroringController: ControllerDescriptor = {
   name: 'endpointslicemirroring',

@@ -33,6 +33,7 @@ import { NODES } from '../resources.js';
 import { HealthTracker, readyCondition, unknownConditions } from './health.js';
 import { markPodsNotReady, swapTaints, type NodeObj, type PodObj, type WriteClient } from './nodewrites.js';
 import { computeZoneState, isEmptyChange, noExecuteChange, noScheduleChange, reachableChange, zoneKey, zoneMayTaint, type TaintChange, type ZoneState } from './taints.js';
+import { forEachLimit, errorText as errText } from '../../util/concurrency.js';
 
 export type LeaseObj = Lease & KubeObject;
 type InformerLike<T extends KubeObject> = Pick<SharedInformer<T>, 'lister' | 'addEventHandler'>;
@@ -56,16 +57,6 @@ export interface NodeLifecycleOptions {
   now?: () => number;
   signal?: AbortSignal;
 }
-
-async function forEachLimit<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class NodeLifecycleController {
   readonly health: HealthTracker;

@@ -34,6 +34,7 @@ import { setCondition, type ConditionType } from './conditions.js';
 import { getResourceMetric } from './metrics.js';
 import { newMemory, normalizeDesiredReplicas, normalizeWithBehaviors, recordInitialRecommendation, storeScaleEvent, type HpaMemory } from './normalize.js';
 import { defaultCalculatorOptions, plainMetricReplicas, resourceReplicas, type CalculatorOptions } from './replicas.js';
+import { errorText as errText } from '../../util/concurrency.js';
 
 export type HpaObj = HorizontalPodAutoscaler & KubeObject;
 type ScaleObj = Scale & KubeObject;
@@ -62,7 +63,6 @@ function canonicalJson(v: unknown): string {
   );
 }
 
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 
 /** A per-metric failure: the condition upstream sets when every metric (or a scale-down) fails. */

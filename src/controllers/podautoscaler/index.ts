@@ -1,6 +1,7 @@
 /** The `horizontalpodautoscaling` controller (component `horizontal-pod-autoscaler`). */
 import type { PodObj } from '../common/podutil.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { runController } from '../common/run.js';
 import type { ControllerDescriptor } from '../manager.js';
 import { HPAS, PODS } from '../resources.js';
 import { HorizontalController, type HpaObj } from './controller.js';
@@ -21,12 +22,6 @@ export const horizontalPodAutoscalerController: ControllerDescriptor = {
       downscaleStabilizationMs: ctx.config.hpaDownscaleStabilizationMs,
       signal: ctx.signal,
     });
-    try {
-      await ctx.waitForSync();
-      await runWorkers(queue, ctx.config.concurrentSyncs, (key) => controller.sync(key), ctx.signal, ctx.log);
-    } finally {
-      controller.stop();
-      queue.shutDown();
-    }
+    await runController(ctx, queue, (key) => controller.sync(key), () => controller.stop());
   },
 };

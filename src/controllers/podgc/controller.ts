@@ -23,6 +23,7 @@ import { isPodTerminal, type PodObj } from '../common/podutil.js';
 import { NODES, PODS } from '../resources.js';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../api/types.js';
+import { forEachLimit, errorText as errText } from '../../util/concurrency.js';
 
 export type NodeObj = Node & KubeObject;
 
@@ -45,14 +46,6 @@ export interface PodGcOptions {
   signal?: AbortSignal;
 }
 
-async function forEachLimit<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-
 const isEvicted = (p: PodObj) => p.status?.phase === 'Failed' && p.status?.reason === 'Evicted';
 
 /** byEvictionAndCreationTimestamp: evicted first, then older, then by name. */
@@ -67,8 +60,6 @@ export function compareForGc(a: PodObj, b: PodObj): number {
   const bn = b.metadata?.name ?? '';
   return an < bn ? -1 : an > bn ? 1 : 0;
 }
-
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class PodGcController {
   /** Node name → when this controller first found pods bound to it while it was missing. */

@@ -3,7 +3,8 @@
  * ReplicationController manager reuses with its own kind adapter.
  */
 import type { KubeObject } from '../../api/types.js';
-import { runWorkers, WorkQueue } from '../../client/workqueue.js';
+import { WorkQueue } from '../../client/workqueue.js';
+import { runController } from '../common/run.js';
 import type { ControllerDescriptor } from '../manager.js';
 import type { PodObj } from '../common/podutil.js';
 import { PODS } from '../resources.js';
@@ -26,13 +27,7 @@ export function replicaSetEngineDescriptor(name: string, component: string, kind
         log: ctx.log,
         signal: ctx.signal,
       });
-      try {
-        await ctx.waitForSync();
-        await runWorkers(queue, ctx.config.concurrentSyncs, (key) => controller.sync(key), ctx.signal, ctx.log);
-      } finally {
-        controller.stop();
-        queue.shutDown();
-      }
+      await runController(ctx, queue, (key) => controller.sync(key), () => controller.stop());
     },
   };
 }

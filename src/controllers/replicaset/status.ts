@@ -16,12 +16,11 @@ import { selectorFromSet } from '../../machinery/labels.js';
 import { formatRfc3339 } from '../../machinery/meta.js';
 import { isPodAvailable, isPodReady, podCondition, type PodObj } from '../common/podutil.js';
 import type { ReplicaSetView } from './kind.js';
+import { errorText as errorMessage } from '../../util/concurrency.js';
 
 export const REPLICA_FAILURE = 'ReplicaFailure';
 
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+export { errorMessage };
 
 export function calculateStatus(rs: ReplicaSetView, pods: PodObj[], manageErr: unknown, now: number): ReplicaSetStatus {
   const templateLabels = selectorFromSet(rs.template?.metadata?.labels);

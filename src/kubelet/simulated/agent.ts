@@ -27,6 +27,7 @@ import { TimerWheel } from './wheel.js';
 import { CpuCounters, defaultUsageConfig, renderResourceMetrics, type RunningPod, type UsageConfig } from './usage.js';
 import { startKubeletEndpoint } from './metricsendpoint.js';
 import { LEASE_NAMESPACE, leaseObject, nodeConditions, nodeLabels, nodeObject, nodeStatus, plannedExit, plannedRestarts, podStatus, sameStatus, type NodeShape, type PodRun } from './objects.js';
+import { forEachLimit, errorText as errText } from '../../util/concurrency.js';
 
 type Pod = PodT & KubeObject;
 type Node = NodeT & KubeObject;
@@ -94,17 +95,6 @@ export interface AgentStats {
   podStatusWrites: number;
   podDeletes: number;
 }
-
-/** Runs `fn` over `items` with at most `n` in flight; rejects with the first failure. */
-async function forEachLimit<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
-
-const errText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export class SimulatedAgent {
   readonly nodes: SimNode[] = [];
