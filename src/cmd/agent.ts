@@ -1,7 +1,8 @@
 /**
- * `k8ts agent`: joins nodes to a cluster. Only the simulated mode (`--simulate N`, hollow nodes
- * whose pods run without containers) exists so far. SIGTERM/SIGINT stop heartbeats and workers and
- * exit 0 without deleting the Nodes; a killed process simply stops renewing its Leases.
+ * `k8ts agent`: joins nodes to a cluster — one real node (containerd, CNI, kubelet; realnode.ts) or,
+ * with `--simulate N`, hollow nodes whose pods run without containers. SIGTERM/SIGINT stop
+ * heartbeats and workers and exit 0 without deleting the Nodes; a killed process simply stops
+ * renewing its Leases. `--cleanup` removes what a real node made.
  */
 import { readFileSync } from 'node:fs';
 import { setMaxListeners } from 'node:events';
@@ -35,6 +36,24 @@ export const agentFlags = {
   'simulated-cpu-usage': { type: 'number', default: 0.1, help: 'cpu a simulated container uses, as a fraction of its request (pod annotation k8ts.io/simulated-cpu-usage overrides)' },
   'simulated-memory-usage': { type: 'number', default: 0.1, help: 'memory a simulated container uses, as a fraction of its request (pod annotation k8ts.io/simulated-memory-usage overrides)' },
   'log-level': { type: 'string', default: 'info', help: 'debug, info, warn or error' },
+  // real nodes (no --simulate)
+  'data-dir': { type: 'string', default: '/var/lib/k8ts', help: 'state directory; the node keeps everything under <data-dir>/agent' },
+  'node-name': { type: 'string', help: 'node name (default: the host name)' },
+  'node-ip': { type: 'string', help: 'node InternalIP (default: the pod bridge gateway, first address of the pod CIDR)' },
+  'pod-cidr': { type: 'string', help: "this node's pod CIDR (default: the Node's spec.podCIDR from the nodeipam controller)" },
+  'node-labels': { type: 'string', help: 'extra node labels, k=v,k2=v2' },
+  'container-runtime-endpoint': { type: 'string', help: 'CRI socket of an existing containerd (default: start our own under <data-dir>/agent/containerd)' },
+  'offline-images': { type: 'boolean', default: true, help: 'serve the built-in busybox and pause images from a local registry mirroring docker.io and registry.k8s.io' },
+  'pause-image': { type: 'string', default: 'registry.k8s.io/pause:3.10', help: 'sandbox (pause) image' },
+  'max-pods': { type: 'number', default: 110, help: 'pods this node runs at most' },
+  'cluster-dns': { type: 'string', default: '10.43.0.10', help: 'cluster DNS server address(es), comma-separated' },
+  'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
+  'pod-manifest-path': { type: 'string', help: 'directory of static pod manifests' },
+  'file-check-frequency': { type: 'string', default: '20s', help: 'how often the manifest directory is re-read' },
+  'manifest-url': { type: 'string', help: 'URL of static pod manifests, polled' },
+  'http-check-frequency': { type: 'string', default: '20s', help: 'how often --manifest-url is polled' },
+  'sync-frequency': { type: 'string', default: '10s', help: 'how often every pod is re-synced' },
+  cleanup: { type: 'boolean', help: 'remove every container, sandbox, mount, bridge and cgroup this node made, and its state, then exit' },
 } satisfies FlagSpec;
 
 /** `1.5s`, `100ms`, `2m`, `1m30s`, `1h`, or a bare number of seconds → milliseconds. */
@@ -48,10 +67,17 @@ export function parseDurationMs(s: string, flag: string): number {
 
 export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<number> {
   const log = createLogger('agent', flags['log-level'] as LogLevel);
+  if (flags.cleanup) {
+    const { cleanupNode } = await import('../kubelet/agent.js');
+    const { hostname } = await import('node:os');
+    await cleanupNode(`${flags['data-dir']}/agent`, (flags['node-name'] ?? hostname()).toLowerCase(), flags['cluster-cidr'], log);
+    log.info({ dir: `${flags['data-dir']}/agent` }, 'node cleaned up');
+    return 0;
+  }
   if (!flags.server) throw new FlagError('--server is required');
   const token = flags.token ?? (flags['token-file'] ? readFileSync(flags['token-file'], 'utf8').trim() : undefined);
   if (!token) throw new FlagError('--token or --token-file is required');
-  if (!(flags.simulate > 0) || !Number.isInteger(flags.simulate)) throw new FlagError('only simulated nodes are supported so far: pass --simulate N (N > 0)');
+  if (flags.simulate !== 0 && (!(flags.simulate > 0) || !Number.isInteger(flags.simulate))) throw new FlagError('--simulate takes a whole number of nodes');
   const ca = flags['ca-file'] ? readFileSync(flags['ca-file'], 'utf8') : undefined;
   if (!ca && !flags['insecure-skip-tls-verify'] && flags.server.startsWith('https:')) {
     throw new FlagError("--ca-file is required to verify the server (or pass --insecure-skip-tls-verify)");
@@ -65,6 +91,29 @@ export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<nu
     log.error({ err: reason instanceof Error ? reason.stack : String(reason) }, 'unhandled promise rejection');
   });
   const qps = flags['kube-api-qps'];
+  if (flags.simulate === 0) {
+    const { runRealNode } = await import('./realnode.js');
+    const client = new RestClient(
+      { server: flags.server.replace(/\/+$/, ''), ca, token, insecureSkipTlsVerify: !ca && flags['insecure-skip-tls-verify'] },
+      { qps: qps > 0 ? qps : 'unlimited', burst: flags['kube-api-burst'], userAgent: 'k8ts-agent/kubelet' },
+    );
+    const stop = new AbortController();
+    setMaxListeners(0, stop.signal);
+    const onSignal = (sig: NodeJS.Signals) => {
+      log.info({ signal: sig }, 'shutting down (containers keep running)');
+      stop.abort(new Error(`received ${sig}`));
+    };
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    try {
+      await runRealNode(flags, client, ca, log, stop.signal);
+    } catch (err) {
+      if (!stop.signal.aborted) throw err;
+    }
+    client.close();
+    log.info({}, 'stopped');
+    return 0;
+  }
   const client = new RestClient(
     { server: flags.server.replace(/\/+$/, ''), ca, token, insecureSkipTlsVerify: !ca && flags['insecure-skip-tls-verify'] },
     { qps: qps > 0 ? qps : 'unlimited', burst: flags['kube-api-burst'], maxSockets: 128, userAgent: 'k8ts-agent/simulated' },

@@ -1,0 +1,77 @@
+/**
+ * `k8ts agent` without `--simulate`: flags → RealAgentConfig, and the wiring of the kubelet's
+ * parts (volumes, environment, probes, server, static pod sources).
+ */
+import { hostname } from 'node:os';
+import type { RestClient } from '../client/rest.js';
+import type { Logger } from '../util/logger.js';
+import { runRealAgent } from '../kubelet/agent.js';
+import { makePodEnvironment, readHostResolvConf } from '../kubelet/podenv.js';
+import { VolumeManager } from '../kubelet/volumes/index.js';
+import { ProbeManager } from '../kubelet/prober/manager.js';
+import { criProbeExec } from '../kubelet/prober/criexec.js';
+import type { Kubelet } from '../kubelet/kubelet.js';
+import { FlagError, type FlagValues } from './flags.js';
+import { parseDurationMs, type agentFlags } from './agent.js';
+
+function parseLabels(s: string | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const kv of (s ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new FlagError(`invalid label "${kv}" in --node-labels (want key=value)`);
+    out[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  return out;
+}
+
+export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: RestClient, _caPem: string | undefined, log: Logger, signal: AbortSignal): Promise<void> {
+  if (process.getuid?.() !== 0) throw new FlagError('a real node needs root (containerd, network namespaces, mounts); use --simulate N for hollow nodes');
+  const nodeName = (flags['node-name'] ?? hostname()).toLowerCase();
+  const dir = `${flags['data-dir']}/agent`;
+  const { nodeLabels } = await import('../kubelet/node/nodestatus.js');
+  const clusterDomain = flags['cluster-domain']!;
+  const clusterDNS = (flags['cluster-dns'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  await runRealAgent(
+    {
+      dir,
+      nodeName,
+      ...(flags['node-ip'] ? { nodeIP: flags['node-ip'] } : {}),
+      ...(flags['pod-cidr'] ? { podCidr: flags['pod-cidr'] } : {}),
+      clusterCidr: flags['cluster-cidr']!,
+      ...(flags['container-runtime-endpoint'] ? { containerRuntimeEndpoint: flags['container-runtime-endpoint'] } : {}),
+      offlineImages: flags['offline-images'],
+      mirrors: [],
+      pauseImage: flags['pause-image']!,
+      kubelet: {
+        kubeletPort: flags['kubelet-port'] > 0 ? flags['kubelet-port'] : 10250,
+        maxPods: flags['max-pods'],
+        labels: nodeLabels(nodeName, parseLabels(flags['node-labels'])),
+        leaseRenewMs: parseDurationMs(flags['lease-renew-interval']!, 'lease-renew-interval'),
+        nodeStatusMs: parseDurationMs(flags['node-status-update-frequency']!, 'node-status-update-frequency'),
+        workers: Math.max(1, flags['pod-workers']),
+        relistMs: 1000,
+        resyncMs: parseDurationMs(flags['sync-frequency']!, 'sync-frequency'),
+      },
+    },
+    client,
+    {
+      makeEnvironment: (k: Kubelet) => {
+        const volumes = new VolumeManager({ podsDir: k.podsDir, client, nodeName, log: log.child({ part: 'volumes' }) });
+        k.onPodRemoved = (uid) => volumes.tearDownPod(uid);
+        return makePodEnvironment({
+          client, nodeName, nodeIP: k.cfg.nodeIP, podsDir: k.podsDir, clusterDNS, clusterDomain,
+          hostResolvConf: readHostResolvConf(), services: () => k.serviceInformer, volumes, events: k.event,
+        });
+      },
+      makeProber: (k: Kubelet) => new ProbeManager({
+        exec: criProbeExec(k.deps.cri),
+        onResultChange: (uid) => k.queue.add(uid),
+        onFailure: (pod, name, id, probe, output) => void k.killForProbe(pod, name, id, probe, output),
+        recordEvent: k.event,
+        log: log.child({ part: 'prober' }),
+      }),
+    },
+    log,
+    signal,
+  );
+}

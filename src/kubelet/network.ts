@@ -1,0 +1,63 @@
+/**
+ * The node's pod network plumbing outside CNI: the bridge created up front with the gateway
+ * address (so the node IP exists before the first pod), the `unreachable` route over the cluster
+ * CIDR (nothing for it leaves by the default route), and their removal.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+/** Bridge name for a node: `k8br` + 6 hex of the node name (≤ 15 characters, stable). */
+export const bridgeNameFor = (nodeName: string): string => `k8br${createHash('sha256').update(nodeName).digest('hex').slice(0, 6)}`;
+
+const toInt = (ip: string): number => ip.split('.').reduce((a, p) => a * 256 + Number(p), 0) >>> 0;
+const toIp = (n: number): string => [24, 16, 8, 0].map((s) => (n >>> s) & 255).join('.');
+
+/** First host address of a CIDR (the bridge gateway and the node IP by default). */
+export function gatewayOf(cidr: string): string {
+  const [base, bits] = cidr.split('/');
+  const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+  return toIp(((toInt(base!) & mask) + 1) >>> 0);
+}
+
+export function cidrContains(cidr: string, ip: string): boolean {
+  const [base, bits] = cidr.split('/');
+  const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
+  return ((toInt(ip) & mask) >>> 0) === ((toInt(base!) & mask) >>> 0);
+}
+
+async function linkExists(name: string): Promise<boolean> {
+  try { await run('ip', ['link', 'show', 'dev', name]); return true; } catch { return false; }
+}
+
+/** Creates (or keeps) the bridge with `<gateway>/<prefix>` and brings it up. */
+export async function ensureBridge(name: string, podCidr: string): Promise<string> {
+  const gw = gatewayOf(podCidr);
+  const prefix = podCidr.split('/')[1];
+  if (!(await linkExists(name))) await run('ip', ['link', 'add', name, 'type', 'bridge']);
+  const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
+  if (!stdout.includes(` ${gw}/${prefix} `)) await run('ip', ['addr', 'replace', `${gw}/${prefix}`, 'dev', name]);
+  await run('ip', ['link', 'set', name, 'up']);
+  return gw;
+}
+
+/** `ip route replace unreachable <clusterCidr>`; per-node bridge routes are more specific. */
+export async function ensureClusterRoute(clusterCidr: string): Promise<void> {
+  await run('ip', ['route', 'replace', 'unreachable', clusterCidr]);
+}
+
+export async function removeBridge(name: string): Promise<void> {
+  if (await linkExists(name)) await run('ip', ['link', 'del', name]).catch(() => undefined);
+}
+
+export async function removeClusterRoute(clusterCidr: string): Promise<void> {
+  await run('ip', ['route', 'del', 'unreachable', clusterCidr]).catch(() => undefined);
+}
+
+/** True while a k8ts node bridge (`k8br…`) exists on this machine. */
+export async function anyNodeBridge(): Promise<boolean> {
+  const { stdout } = await run('ip', ['-o', 'link', 'show', 'type', 'bridge']);
+  return /^\d+: k8br[0-9a-f]{6}[:@]/m.test(stdout);
+}

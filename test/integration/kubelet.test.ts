@@ -1,0 +1,226 @@
+/**
+ * The kubelet on containerd, end to end (needs root): a real `k8ts agent` with its own containerd
+ * and offline images joined to a k8ts server; real kubectl. Pods get their own IPs on the node's
+ * bridge and answer from the host; containers share the pod's network and volumes; crashes,
+ * failing liveness probes and killed processes are restarted with back-off; readiness gates the
+ * Ready condition and the endpoints; deleted pods are replaced.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { get } from 'node:http';
+import { TestServer, eventually } from '../support/server.js';
+import { REAL_NODE_SKIP, TestNode } from '../support/node.js';
+
+const NODE = `it-node-${process.pid % 10000}`;
+const OCTET = 100 + (process.pid % 100);
+const POD_CIDR = `10.88.${OCTET}.0/24`;
+
+interface PodJson {
+  metadata: { name: string; uid: string; labels?: Record<string, string> };
+  status: {
+    phase?: string; podIP?: string;
+    conditions?: { type: string; status: string }[];
+    containerStatuses?: { name: string; ready: boolean; restartCount: number; state: Record<string, { reason?: string; message?: string; exitCode?: number }>; lastState?: Record<string, { exitCode?: number; reason?: string }> }[];
+  };
+}
+
+function httpGet(url: string, timeoutMs = 2000): Promise<{ code: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { timeout: timeoutMs }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timeout')));
+    req.on('error', reject);
+  });
+}
+
+const inCidr = (ip: string): boolean => ip.startsWith(`10.88.${OCTET}.`);
+/** `eventually` for a value: resolves with the first defined result. */
+const until = <T>(fn: () => Promise<T | undefined>, timeoutMs: number, stepMs = 200): Promise<T> => eventually(fn, timeoutMs, stepMs) as Promise<T>;
+
+describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
+  let server: TestServer;
+  let node: TestNode | undefined;
+
+  const pod = async (name: string): Promise<PodJson> => JSON.parse(await server.k(['get', 'pod', name, '-o', 'json'])) as PodJson;
+  const pods = async (selector: string): Promise<PodJson[]> => (JSON.parse(await server.k(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: PodJson[] }).items;
+  const cond = (p: PodJson, t: string): string | undefined => p.status.conditions?.find((c) => c.type === t)?.status;
+
+  before(async () => {
+    server = await TestServer.start({ extraArgs: ['--cluster-cidr', '10.88.0.0/16'] });
+    const t0 = Date.now();
+    node = await TestNode.start(server, { name: NODE, podCidr: POD_CIDR });
+    console.log(`# node Ready ${Date.now() - t0} ms after the agent started`);
+  });
+
+  after(async () => {
+    await node?.stop();
+    await server?.stop();
+    // Nothing of the node is left: bridge, cgroups.
+    const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
+    assert.doesNotMatch(links, new RegExp(`k8br`), 'no node bridge left');
+    for (const h of readdirSync('/sys/fs/cgroup')) {
+      try { assert.ok(!readdirSync(`/sys/fs/cgroup/${h}`).includes('k8ts'), `cgroup ${h}/k8ts removed`); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e; }
+    }
+  });
+
+  it('registers the node with real capacity, node info and a pod CIDR', async () => {
+    const n = JSON.parse(await server.k(['get', 'node', NODE, '-o', 'json'])) as { spec: { podCIDR: string }; status: { capacity: Record<string, string>; allocatable: Record<string, string>; nodeInfo: Record<string, string>; addresses: { type: string; address: string }[]; conditions: { type: string; status: string }[] } };
+    assert.equal(n.spec.podCIDR, POD_CIDR);
+    const cpus = readFileSync('/proc/cpuinfo', 'utf8').split('\n').filter((l) => l.startsWith('processor')).length;
+    assert.equal(n.status.capacity.cpu, String(cpus));
+    assert.match(n.status.capacity.memory!, /^\d+Ki$/);
+    assert.match(n.status.capacity['ephemeral-storage']!, /^\d+Ki$/);
+    assert.equal(n.status.capacity.pods, '110');
+    assert.match(n.status.nodeInfo.containerRuntimeVersion!, /^containerd:\/\/1\./);
+    assert.equal(n.status.nodeInfo.kernelVersion, execFileSync('uname', ['-r'], { encoding: 'utf8' }).trim());
+    assert.deepEqual(n.status.addresses.find((a) => a.type === 'InternalIP')?.address, `10.88.${OCTET}.1`);
+    assert.deepEqual(n.status.conditions.map((c) => `${c.type}=${c.status}`).sort(), ['DiskPressure=False', 'MemoryPressure=False', 'PIDPressure=False', 'Ready=True']);
+    const lease = await server.k(['get', 'lease', '-n', 'kube-node-lease', NODE, '-o', 'jsonpath={.spec.holderIdentity}']);
+    assert.equal(lease, NODE);
+  });
+
+  it('runs a Deployment of 3 busybox httpd replicas, each with its own IP answering from the host', async () => {
+    const t0 = Date.now();
+    await server.k(['create', 'deployment', 'web', '--image=busybox', '--replicas=3', '--', 'sh', '-c', 'echo "hello from $(hostname)" > /tmp/index.html; exec httpd -f -p 8080 -h /tmp']);
+    const running = await until(async () => {
+      const ps = await pods('app=web');
+      return ps.length === 3 && ps.every((p) => p.status.phase === 'Running' && cond(p, 'Ready') === 'True') ? ps : undefined;
+    }, 60_000, 200);
+    console.log(`# 3 replicas Running and Ready ${Date.now() - t0} ms after kubectl create`);
+    const ips = running.map((p) => p.status.podIP!);
+    assert.equal(new Set(ips).size, 3, `distinct pod IPs ${ips}`);
+    for (const p of running) {
+      assert.ok(inCidr(p.status.podIP!), `${p.status.podIP} in ${POD_CIDR}`);
+      const r = await httpGet(`http://${p.status.podIP}:8080/index.html`);
+      assert.equal(r.code, 200);
+      assert.equal(r.body.trim(), `hello from ${p.metadata.name}`, 'hostname is the pod name');
+    }
+  });
+
+  it('replaces a deleted pod (the ReplicaSet) and the old one goes after its grace period', async () => {
+    const before = await pods('app=web');
+    const victim = before[0]!.metadata.name;
+    await server.k(['delete', 'pod', victim, '--grace-period=1']);
+    const after = await until(async () => {
+      const ps = await pods('app=web');
+      return ps.length === 3 && !ps.some((p) => p.metadata.name === victim) && ps.every((p) => p.status.phase === 'Running') ? ps : undefined;
+    }, 60_000, 200);
+    assert.equal(after.length, 3);
+  });
+
+  it('shares network and an emptyDir between two containers; init containers run first', async () => {
+    await server.k(['apply', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: duo}
+spec:
+  terminationGracePeriodSeconds: 1
+  initContainers:
+  - {name: init, image: busybox, command: ["sh", "-c", "echo initialized > /data/init"], volumeMounts: [{name: shared, mountPath: /data}]}
+  containers:
+  - name: server
+    image: busybox
+    command: ["sh", "-c", "echo served-over-localhost > /data/index.html; exec httpd -f -p 80 -h /data"]
+    volumeMounts: [{name: shared, mountPath: /data}]
+  - name: client
+    image: busybox
+    command: ["sh", "-c", "until wget -qO /data/got http://localhost/index.html; do sleep 0.2; done; exec sleep 3600"]
+    volumeMounts: [{name: shared, mountPath: /data}]
+    readinessProbe:
+      exec: {command: ["sh", "-c", "grep -q served-over-localhost /data/got && grep -q initialized /data/init"]}
+      periodSeconds: 1
+  volumes: [{name: shared, emptyDir: {}}]
+`);
+    const p = await until(async () => { const x = await pod('duo'); return cond(x, 'Ready') === 'True' ? x : undefined; }, 60_000, 200);
+    assert.equal(p.status.containerStatuses?.length, 2);
+    const r = await httpGet(`http://${p.status.podIP}/got`);
+    assert.equal(r.body.trim(), 'served-over-localhost');
+  });
+
+  it('restarts a crashing container with growing back-off and counts restarts', async () => {
+    await server.k(['run', 'crash', '--image=busybox', '--restart=Always', '--', 'sh', '-c', 'echo crashing; exit 3']);
+    const seen: string[] = [];
+    const p = await until(async () => {
+      const x = await pod('crash');
+      const cs = x.status.containerStatuses?.[0];
+      const msg = cs?.state.waiting?.message;
+      if (cs?.state.waiting?.reason === 'CrashLoopBackOff' && msg && !seen.includes(msg)) seen.push(msg);
+      return (cs?.restartCount ?? 0) >= 2 && seen.some((m) => m.startsWith('back-off 20s')) ? x : undefined;
+    }, 90_000, 250);
+    const cs = p.status.containerStatuses![0]!;
+    assert.equal(cs.lastState?.terminated?.exitCode, 3);
+    assert.equal(cs.lastState?.terminated?.reason, 'Error');
+    assert.ok(seen.some((m) => /^back-off 10s restarting failed container=crash pod=crash_default\(/.test(m)), seen.join(' | '));
+    assert.ok(seen.some((m) => m.startsWith('back-off 20s')), seen.join(' | '));
+    const events = await server.k(['get', 'events', '--field-selector', 'involvedObject.name=crash', '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
+    assert.match(events, /BackOff/);
+    await server.k(['delete', 'pod', 'crash', '--grace-period=0', '--force']);
+  });
+
+  it('restarts a container whose liveness probe fails', async () => {
+    await server.k(['apply', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: live}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "touch /tmp/healthy; sleep 3; rm /tmp/healthy; exec sleep 3600"]
+    livenessProbe: {exec: {command: ["cat", "/tmp/healthy"]}, periodSeconds: 1, failureThreshold: 2}
+`);
+    await eventually(async () => ((await pod('live')).status.containerStatuses?.[0]?.restartCount ?? 0) >= 1, 60_000, 250);
+    const events = await server.k(['get', 'events', '--field-selector', 'involvedObject.name=live', '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
+    assert.match(events, /Unhealthy: Liveness probe failed/);
+    assert.match(events, /Killing: Container c failed liveness probe, will be restarted/);
+  });
+
+  it('gates Ready (and the endpoints) on the readiness probe', async () => {
+    await server.k(['apply', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: gated, labels: {app: gated}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: web
+    image: busybox
+    command: ["sh", "-c", "mkdir -p /www; echo index > /www/index.html; httpd -p 8080 -h /www; sleep 4; echo ok > /www/ready; exec sleep 3600"]
+    readinessProbe: {httpGet: {path: /ready, port: 8080}, periodSeconds: 1}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: gated}
+spec:
+  selector: {app: gated}
+  ports: [{port: 80, targetPort: 8080}]
+`);
+    const notReady = await until(async () => { const x = await pod('gated'); return x.status.phase === 'Running' ? x : undefined; }, 60_000, 100);
+    assert.equal(cond(notReady, 'Ready'), 'False');
+    const nra = await until(async () => (await server.k(['get', 'endpoints', 'gated', '-o', 'jsonpath={.subsets[0].notReadyAddresses[0].ip}'])) || undefined, 20_000, 200);
+    assert.equal(nra, notReady.status.podIP);
+    const ready = await until(async () => { const x = await pod('gated'); return cond(x, 'Ready') === 'True' ? x : undefined; }, 30_000, 200);
+    assert.equal(ready.status.containerStatuses?.[0]?.ready, true);
+    const ra = await until(async () => (await server.k(['get', 'endpoints', 'gated', '-o', 'jsonpath={.subsets[0].addresses[0].ip}'])) || undefined, 20_000, 200);
+    assert.equal(ra, ready.status.podIP);
+  });
+
+  it('restarts a container whose process was killed from the host', async () => {
+    await server.k(['run', 'victim', '--image=busybox', '--', 'sh', '-c', 'exec sleep 7777']);
+    await eventually(async () => (await pod('victim')).status.phase === 'Running', 60_000, 200);
+    const pid = execFileSync('pgrep', ['-f', '^sleep 7777$'], { encoding: 'utf8' }).trim().split('\n')[0]!;
+    process.kill(Number(pid), 'SIGKILL');
+    const p = await until(async () => {
+      const x = await pod('victim');
+      const cs = x.status.containerStatuses?.[0];
+      return cs && cs.restartCount >= 1 && cs.state.running ? x : undefined;
+    }, 30_000, 200);
+    assert.equal(p.status.containerStatuses![0]!.lastState?.terminated?.exitCode, 137);
+  });
+});
