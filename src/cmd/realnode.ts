@@ -10,6 +10,7 @@ import { makePodEnvironment, readHostResolvConf } from '../kubelet/podenv.js';
 import { VolumeManager } from '../kubelet/volumes/index.js';
 import { ProbeManager } from '../kubelet/prober/manager.js';
 import { criProbeExec } from '../kubelet/prober/criexec.js';
+import { ManifestEndpoint, MirrorPods, startFileSource, startHttpSource } from '../kubelet/config/index.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
 import { FlagError, type FlagValues } from './flags.js';
 import { parseDurationMs, type agentFlags } from './agent.js';
@@ -62,6 +63,18 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
           client, nodeName, nodeIP: k.cfg.nodeIP, podsDir: k.podsDir, clusterDNS, clusterDomain,
           hostResolvConf: readHostResolvConf(), services: () => k.serviceInformer, volumes, events: k.event,
         });
+      },
+      onKubelet: async (k: Kubelet, sig: AbortSignal) => {
+        const mirrors = new MirrorPods({ client, nodeName, nodeUid: () => k.nodeUid(), log: log.child({ part: 'mirror-pods' }) });
+        k.syncMirrors = () => mirrors.sync(k.staticPods(), k.podInformer?.lister.list() ?? [], { terminating: k.terminatingStatic() });
+        const plog = log.child({ part: 'pod-sources' });
+        if (flags['pod-manifest-path']) {
+          startFileSource({ dir: flags['pod-manifest-path'], periodMs: parseDurationMs(flags['file-check-frequency']!, 'file-check-frequency'), nodeName, onUpdate: (u) => k.setSourcePods('file', u.pods), log: plog, signal: sig });
+        }
+        if (flags['manifest-url']) {
+          startHttpSource({ url: flags['manifest-url'], periodMs: parseDurationMs(flags['http-check-frequency']!, 'http-check-frequency'), nodeName, onUpdate: (u) => k.setSourcePods('http-url', u.pods), log: plog, signal: sig });
+        }
+        k.manifestEndpoint = new ManifestEndpoint({ nodeName, onUpdate: (u) => k.setSourcePods('http-endpoint', u.pods), log: plog });
       },
       makeProber: (k: Kubelet) => new ProbeManager({
         exec: criProbeExec(k.deps.cri),

@@ -231,16 +231,47 @@ export class Kubelet {
     return undefined;
   }
 
-  /** Replaces the set of pods from a non-API source (static pods). */
+  /** Replaces the whole set of pods from one static source (`file`, `http-url`, `http-endpoint`). */
   setSourcePods(source: string, pods: Pod[]): void {
     const now = new Set(pods.map((p) => p.metadata!.uid!));
-    for (const [uid, r] of this.pods) {
-      if (r.pod.metadata?.annotations?.['kubernetes.io/config.source'] === source && !now.has(uid)) {
-        r.deleted = true;
-        this.queue.add(uid);
-      }
+    for (const uid of this.sourceUids.get(source) ?? []) {
+      const r = this.pods.get(uid);
+      if (r && !now.has(uid)) { r.deleted = true; this.queue.add(uid); }
     }
-    for (const p of pods) this.upsert(p);
+    this.sourceUids.set(source, now);
+    for (const p of pods) {
+      // Within the kubelet the first pod of a namespace/name wins, as upstream merges sources.
+      const clash = this.findPod(p.metadata!.namespace ?? 'default', p.metadata!.name!);
+      if (clash && clash.pod.metadata?.uid !== p.metadata!.uid) continue;
+      this.upsert(p);
+    }
+    this.mirrorsDirty();
+  }
+  private readonly sourceUids = new Map<string, Set<string>>();
+
+  /** Static pods this kubelet runs (for mirror pods). */
+  staticPods(): Pod[] {
+    return [...this.pods.values()].filter((r) => this.isStatic(r.pod) && !r.deleted).map((r) => r.pod);
+  }
+
+  /** Static pods still being stopped after their source dropped them (their mirrors stay). */
+  terminatingStatic(): Set<string> {
+    return new Set([...this.pods.values()].filter((r) => this.isStatic(r.pod) && r.deleted).map((r) => `${r.pod.metadata!.namespace ?? 'default'}/${r.pod.metadata!.name}`));
+  }
+
+  /** Set by the agent: brings the API's mirror pods in line with the static pods. */
+  syncMirrors: (() => Promise<void>) | undefined;
+  private mirrorTimer: NodeJS.Timeout | undefined;
+  private mirrorsDirty(): void {
+    if (this.mirrorTimer || !this.syncMirrors) return;
+    this.mirrorTimer = setTimeout(() => {
+      this.mirrorTimer = undefined;
+      void this.syncMirrors?.().catch((e: Error) => this.deps.log.warn({ err: e.message }, 'mirror pod sync failed'));
+    }, 100);
+  }
+
+  nodeUid(): string | undefined {
+    return this.node?.metadata?.uid;
   }
 
   private upsert(p: Pod): void {
@@ -266,10 +297,13 @@ export class Kubelet {
     this.serviceInformer = svcInf;
     this.runtime.setEnvironment(this.deps.makeEnvironment(this));
     this.prober = this.deps.makeProber?.(this);
+    // Mirror pods only reflect static pods: they are never run; their changes re-sync the mirrors.
+    const mirror = (p: Pod): boolean => p.metadata?.annotations?.['kubernetes.io/config.mirror'] !== undefined;
     podInf.addEventHandler({
-      onAdd: (p) => this.upsert(p),
-      onUpdate: (_o, p) => this.upsert(p),
+      onAdd: (p) => (mirror(p) ? this.mirrorsDirty() : this.upsert(p)),
+      onUpdate: (_o, p) => (mirror(p) ? this.mirrorsDirty() : this.upsert(p)),
       onDelete: (d) => {
+        if (d.lastKnown && mirror(d.lastKnown)) { this.mirrorsDirty(); return; }
         const uid = d.lastKnown?.metadata?.uid;
         const r = uid ? this.pods.get(uid) : undefined;
         if (r && uid) { r.deleted = true; this.queue.add(uid); }
@@ -288,6 +322,7 @@ export class Kubelet {
     } catch { /* aborted */ }
     loops.push(this.loop(this.cfg.relistMs, () => this.relist(), 'relist', signal));
     loops.push(this.loop(this.cfg.resyncMs, async () => { for (const uid of this.pods.keys()) this.queue.add(uid); }, 'resync', signal));
+    if (this.syncMirrors) loops.push(this.loop(5_000, () => this.syncMirrors!(), 'mirror pod sync', signal));
     await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
     this.prober?.stop?.();
     await workers;
@@ -359,14 +394,18 @@ export class Kubelet {
       return;
     }
 
+    const t0 = performance.now();
     const actions = computePodActions(pod, rs, this.backoff);
     rec.initFailed = actions.initFailed;
     rec.waiting = await this.runtime.syncPod(pod, rs, actions, signal);
+    const t1 = performance.now();
     rs = await readPodStatus(this.deps.cri, uid);
     this.snapshots.set(uid, rs);
     const sb = rs.sandboxes[0];
     this.prober?.update(pod, pod.spec?.hostNetwork ? this.cfg.nodeIP : sb?.ip, rs.containers.filter((c) => c.sandboxId === sb?.id && !c.init).map((c) => ({ name: c.name, containerId: c.id, running: c.state === 'CONTAINER_RUNNING', startedAtMs: c.startedAtMs })));
+    const t2 = performance.now();
     const status = await this.writeStatus(rec, rs);
+    if (actions.createSandbox || actions.start.length) this.deps.log.debug({ pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, runtimeMs: Math.round(t1 - t0), readMs: Math.round(t2 - t1), statusMs: Math.round(performance.now() - t2) }, 'pod synced');
     if (status === 'Succeeded' || status === 'Failed') {
       // Done: stop the sandbox (frees the IP) but keep exited containers for logs.
       await this.runtime.killPod(pod, rs, 0, signal);
@@ -388,7 +427,8 @@ export class Kubelet {
   private statusTarget(pod: Pod): Pod | undefined {
     if (!this.isStatic(pod)) return pod;
     const m = this.podInformer?.lister.get(pod.metadata?.namespace ?? 'default', pod.metadata!.name!);
-    return m && m.metadata?.annotations?.['kubernetes.io/config.mirror'] ? m : undefined;
+    const hash = pod.metadata?.annotations?.['kubernetes.io/config.hash'];
+    return m && hash && m.metadata?.annotations?.['kubernetes.io/config.mirror'] === hash ? m : undefined;
   }
 
   private async writeStatus(rec: PodRecord, rs: RuntimePodStatus): Promise<string | undefined> {
@@ -406,7 +446,7 @@ export class Kubelet {
       now: nowRfc3339(),
     });
     if (!target) return status.phase;
-    const json = JSON.stringify(status);
+    const json = `${target.metadata!.uid}:${JSON.stringify(status)}`;
     if (json === rec.lastStatus && target.status?.phase === status.phase) return status.phase;
     try {
       const out = await this.deps.client.patch<Pod>(PODS, target.metadata!.namespace, target.metadata!.name!, 'merge', { metadata: { uid: target.metadata!.uid }, status }, { subresource: 'status' });
@@ -439,7 +479,11 @@ export class Kubelet {
     const r = this.pods.get(uid);
     if (r?.deleted) this.pods.delete(uid);
     await this.onPodRemoved?.(uid);
+    if (r && this.isStatic(r.pod)) this.mirrorsDirty();
   }
+
+  /** Handler of the kubelet server's /manifests endpoint (static pods posted to the node). */
+  manifestEndpoint: { handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> } | undefined;
 
   /** Set by the agent: tear down volumes and pod directories. */
   onPodRemoved: ((uid: string) => Promise<void>) | undefined;

@@ -8,7 +8,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { get } from 'node:http';
 import { TestServer, eventually } from '../support/server.js';
 import { REAL_NODE_SKIP, TestNode } from '../support/node.js';
@@ -53,7 +54,7 @@ describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
   before(async () => {
     server = await TestServer.start({ extraArgs: ['--cluster-cidr', '10.88.0.0/16'] });
     const t0 = Date.now();
-    node = await TestNode.start(server, { name: NODE, podCidr: POD_CIDR });
+    node = await TestNode.start(server, { name: NODE, podCidr: POD_CIDR, staticPods: true });
     console.log(`# node Ready ${Date.now() - t0} ms after the agent started`);
   });
 
@@ -222,5 +223,42 @@ spec:
       return cs && cs.restartCount >= 1 && cs.state.running ? x : undefined;
     }, 30_000, 200);
     assert.equal(p.status.containerStatuses![0]!.lastState?.terminated?.exitCode, 137);
+  });
+
+  it('runs a static pod from the manifest directory and mirrors it into the API', async () => {
+    mkdirSync(node!.manifestDir, { recursive: true });
+    writeFileSync(join(node!.manifestDir, 'static-web.yaml'), `
+apiVersion: v1
+kind: Pod
+metadata: {name: static-web, namespace: kube-system, labels: {tier: static}}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: web, image: busybox, command: ["sh", "-c", "echo static > /tmp/index.html; exec httpd -f -p 8081 -h /tmp"]}
+`);
+    const name = `static-web-${NODE}`;
+    const mirror = await until(async () => {
+      const r = await server.kubectl(['get', 'pod', '-n', 'kube-system', name, '-o', 'json']);
+      if (r.code !== 0) return undefined;
+      const p = JSON.parse(r.stdout) as PodJson & { metadata: { annotations?: Record<string, string>; ownerReferences?: { kind: string; name: string }[] } };
+      return p.status.phase === 'Running' && p.status.podIP ? p : undefined;
+    }, 60_000);
+    assert.equal(mirror.metadata.annotations?.['kubernetes.io/config.source'], 'file');
+    assert.ok(mirror.metadata.annotations?.['kubernetes.io/config.mirror']);
+    assert.deepEqual(mirror.metadata.ownerReferences?.map((o) => `${o.kind}/${o.name}`), [`Node/${NODE}`]);
+    assert.equal((await httpGet(`http://${mirror.status.podIP}:8081/index.html`)).body.trim(), 'static');
+    // Deleting the mirror does not stop the static pod: the mirror comes back, same pod IP.
+    await server.k(['delete', 'pod', '-n', 'kube-system', name, '--wait=false']);
+    const again = await until(async () => {
+      const r = await server.kubectl(['get', 'pod', '-n', 'kube-system', name, '-o', 'json']);
+      if (r.code !== 0) return undefined;
+      const p = JSON.parse(r.stdout) as PodJson;
+      return p.metadata.uid !== mirror.metadata.uid && p.status.phase === 'Running' ? p : undefined;
+    }, 30_000);
+    assert.equal(again.status.podIP, mirror.status.podIP);
+    // Removing the manifest stops the pod and removes its mirror.
+    rmSync(join(node!.manifestDir, 'static-web.yaml'));
+    await eventually(async () => (await server.kubectl(['get', 'pod', '-n', 'kube-system', name])).code !== 0, 30_000, 250);
+    await eventually(async () => !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('httpd -f -p 8081'), 15_000, 250);
   });
 });

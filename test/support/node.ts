@@ -5,7 +5,7 @@
  * dir. A process left at exit is killed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, eventually, type TestServer } from './server.js';
@@ -27,6 +27,8 @@ export interface NodeOptions {
   /** e.g. 10.88.3.0/24; inside clusterCidr. */
   podCidr: string;
   clusterCidr?: string;
+  /** Watch `<dataDir>/manifests` for static pods (re-read every second). */
+  staticPods?: boolean;
   extraArgs?: string[];
 }
 
@@ -41,7 +43,9 @@ export class TestNode {
     const args = [
       join(REPO, 'bin', 'k8ts'), 'agent', '--server', server.url, '--token', token, '--ca-file', ca,
       '--data-dir', dataDir, '--node-name', o.name, '--pod-cidr', o.podCidr, '--cluster-cidr', o.clusterCidr ?? '10.88.0.0/16',
-      '--lease-renew-interval', '2s', '--node-status-update-frequency', '5s', ...(o.extraArgs ?? []),
+      '--lease-renew-interval', '2s', '--node-status-update-frequency', '5s',
+      ...(o.staticPods ? ['--pod-manifest-path', join(dataDir, 'manifests'), '--file-check-frequency', '1s'] : []),
+      ...(o.extraArgs ?? []),
     ];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, K8TS_LOG_LEVEL: process.env.K8TS_NODE_LOG_LEVEL ?? 'warn' } });
     const n = new TestNode(p, dataDir, o);
@@ -57,6 +61,10 @@ export class TestNode {
     return n;
   }
 
+  get manifestDir(): string {
+    return join(this.dataDir, 'manifests');
+  }
+
   /** SIGTERM (up to 20 s), then `k8ts agent --cleanup`. */
   async stop(): Promise<void> {
     const p = this.proc;
@@ -69,5 +77,6 @@ export class TestNode {
     }
     const r = spawnSync(process.execPath, [join(REPO, 'bin', 'k8ts'), 'agent', '--cleanup', '--data-dir', this.dataDir, '--node-name', this.o.name, '--cluster-cidr', this.o.clusterCidr ?? '10.88.0.0/16'], { encoding: 'utf8', timeout: 120_000, env: { ...process.env, K8TS_LOG_LEVEL: 'warn' } });
     if (r.status !== 0) throw new Error(`k8ts agent --cleanup failed (${r.status}): ${r.stderr}`);
+    rmSync(this.dataDir, { recursive: true, force: true });
   }
 }

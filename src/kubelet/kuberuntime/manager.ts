@@ -121,6 +121,7 @@ export class RuntimeManager {
       return waiting;
     }
     const sbConfig = sandboxConfig(pod, { nodeName: this.d.nodeName, logsDir: this.d.logsDir, attempt: sbAttempt, dnsConfig: this.e.dnsConfig(pod), cgroupParent: this.d.cgroupParent?.(pod) });
+    const tSandbox = performance.now();
     if (a.createSandbox) {
       mkdirSync(sbConfig.logDirectory!, { recursive: true });
       try {
@@ -132,6 +133,7 @@ export class RuntimeManager {
       }
       const st = await this.d.cri.podSandboxStatus(sandboxId, false, { signal });
       podIP = st.status?.network?.ip || undefined;
+      this.d.log.debug({ pod: pod.metadata?.name, sandboxMs: Math.round(performance.now() - tSandbox) }, 'sandbox created');
     }
     this.e.hostsFile(pod, podIP);
 
@@ -210,7 +212,9 @@ export class RuntimeManager {
     attempt: number, restartCount: number, prepared: unknown, signal?: AbortSignal,
   ): Promise<void> {
     const fp = fieldPath(pod, c.name, init);
+    const tImage = performance.now();
     const imageRef = await this.ensureImage(pod, c, init, signal);
+    const tCreate = performance.now();
     let envList: { name: string; value: string }[];
     let mounts: Mount[];
     let cmd: { command: string[]; args: string[] };
@@ -238,6 +242,7 @@ export class RuntimeManager {
       env: envList, mounts, terminationMessageHostPath: termFile, nodeMemoryBytes: this.d.nodeMemoryBytes,
     });
     let id: string;
+    const tCfg = performance.now();
     try {
       id = await this.d.cri.createContainer(sandboxId, config, sbConfig, { signal });
     } catch (e) {
@@ -246,6 +251,7 @@ export class RuntimeManager {
       throw new StartError('CreateContainerError', msg);
     }
     this.d.event(pod, 'Normal', 'Created', `Created container: ${c.name}`, fp);
+    const tStart = performance.now();
     try {
       await this.d.cri.startContainer(id, { signal });
     } catch (e) {
@@ -254,6 +260,7 @@ export class RuntimeManager {
       throw new StartError('RunContainerError', msg);
     }
     this.d.event(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
+    this.d.log.debug({ pod: pod.metadata?.name, container: c.name, imageMs: Math.round(tCreate - tImage), prepMs: Math.round(tCfg - tCreate), createMs: Math.round(tStart - tCfg), startMs: Math.round(performance.now() - tStart) }, 'container started');
     const post = c.lifecycle?.postStart;
     if (post) {
       try {
