@@ -59,6 +59,7 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
       makeEnvironment: (k: Kubelet) => {
         const volumes = new VolumeManager({ podsDir: k.podsDir, client, nodeName, log: log.child({ part: 'volumes' }) });
         k.onPodRemoved = (uid) => volumes.tearDownPod(uid);
+        k.podDirsOnDisk = () => volumes.podUidsOnDisk();
         return makePodEnvironment({
           client, nodeName, nodeIP: k.cfg.nodeIP, podsDir: k.podsDir, clusterDNS, clusterDomain,
           hostResolvConf: readHostResolvConf(), services: () => k.serviceInformer, volumes, events: k.event,

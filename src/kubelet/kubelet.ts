@@ -78,6 +78,7 @@ export interface KubeletDeps {
 
 interface PodRecord {
   pod: Pod;
+  firstSeen: string;
   lastStatus?: string;
   waiting: Map<string, Waiting>;
   initFailed: boolean;
@@ -277,7 +278,7 @@ export class Kubelet {
   private upsert(p: Pod): void {
     const uid = p.metadata!.uid!;
     const r = this.pods.get(uid);
-    if (r) { r.pod = p; r.deleted = false; } else this.pods.set(uid, { pod: p, waiting: new Map(), initFailed: false, deleted: false });
+    if (r) { r.pod = p; r.deleted = false; } else this.pods.set(uid, { pod: p, firstSeen: nowRfc3339(), waiting: new Map(), initFailed: false, deleted: false });
     this.queue.add(uid);
   }
 
@@ -321,7 +322,13 @@ export class Kubelet {
       log.info({ pods: podInf.indexer.size }, 'pod informer synced');
     } catch { /* aborted */ }
     loops.push(this.loop(this.cfg.relistMs, () => this.relist(), 'relist', signal));
-    loops.push(this.loop(this.cfg.resyncMs, async () => { for (const uid of this.pods.keys()) this.queue.add(uid); }, 'resync', signal));
+    loops.push(this.loop(this.cfg.resyncMs, async () => {
+      for (const uid of this.pods.keys()) this.queue.add(uid);
+      // Pod directories of pods this kubelet no longer knows (e.g. deleted while it was down).
+      for (const uid of this.podDirsOnDisk?.() ?? []) {
+        if (!this.pods.has(uid) && !this.relistSig.has(uid)) await this.onPodRemoved?.(uid);
+      }
+    }, 'resync', signal));
     if (this.syncMirrors) loops.push(this.loop(5_000, () => this.syncMirrors!(), 'mirror pod sync', signal));
     await new Promise<void>((r) => (signal.aborted ? r() : signal.addEventListener('abort', () => r(), { once: true })));
     this.prober?.stop?.();
@@ -438,6 +445,7 @@ export class Kubelet {
     const base = target ? { ...pod, status: target.status } : pod;
     const status = generatePodStatus(base, rs, {
       hostIP: this.cfg.nodeIP,
+      firstSeen: rec.firstSeen,
       waiting: rec.waiting,
       isReady: (n, id) => this.prober ? this.prober.isReady(uid, n, id) : true,
       isStarted: (n, id) => this.prober ? this.prober.isStarted(uid, n, id) : true,
@@ -484,6 +492,9 @@ export class Kubelet {
 
   /** Handler of the kubelet server's /manifests endpoint (static pods posted to the node). */
   manifestEndpoint: { handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> } | undefined;
+
+  /** Set by the agent: the pod uids that have a directory under pods/. */
+  podDirsOnDisk: (() => string[]) | undefined;
 
   /** Set by the agent: tear down volumes and pod directories. */
   onPodRemoved: ((uid: string) => Promise<void>) | undefined;

@@ -8,11 +8,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from 'node:http';
 import { TestServer, eventually } from '../support/server.js';
 import { REAL_NODE_SKIP, TestNode } from '../support/node.js';
+import { bridgeNameFor } from '../../src/kubelet/network.js';
 
 const NODE = `it-node-${process.pid % 10000}`;
 const OCTET = 100 + (process.pid % 100);
@@ -63,10 +64,8 @@ describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
     await server?.stop();
     // Nothing of the node is left: bridge, cgroups.
     const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
-    assert.doesNotMatch(links, new RegExp(`k8br`), 'no node bridge left');
-    for (const h of readdirSync('/sys/fs/cgroup')) {
-      try { assert.ok(!readdirSync(`/sys/fs/cgroup/${h}`).includes('k8ts'), `cgroup ${h}/k8ts removed`); } catch (e) { if ((e as NodeJS.ErrnoException).code !== 'ENOTDIR') throw e; }
-    }
+    assert.ok(!links.includes(`${bridgeNameFor(NODE)}:`), 'the node bridge is removed');
+    for (const h of readdirSync('/sys/fs/cgroup')) assert.ok(!existsSync(`/sys/fs/cgroup/${h}/k8ts/${NODE}`), `cgroup ${h}/k8ts/${NODE} removed`);
   });
 
   it('registers the node with real capacity, node info and a pod CIDR', async () => {
@@ -260,5 +259,41 @@ spec:
     rmSync(join(node!.manifestDir, 'static-web.yaml'));
     await eventually(async () => (await server.kubectl(['get', 'pod', '-n', 'kube-system', name])).code !== 0, 30_000, 250);
     await eventually(async () => !execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' }).includes('httpd -f -p 8081'), 15_000, 250);
+  });
+
+  it('applies resource limits to cgroups and reports OOMKilled; restartPolicy Never ends the pod', async () => {
+    await server.k(['apply', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: oom}
+spec:
+  restartPolicy: Never
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "sleep 1; x=$(head -c 200000000 /dev/zero | tr '\\\\0' a); echo survived"]
+    resources: {limits: {memory: 32Mi, cpu: 200m}}
+`);
+    const uid = (await pod('oom')).metadata.uid;
+    // The app container's cgroup (the sandbox's has no limit) under the node's cgroup root.
+    const limited = await until(async () => {
+      const base = `/sys/fs/cgroup/memory/k8ts/${NODE}/pod${uid}`;
+      try {
+        return readdirSync(base).filter((x) => /^[0-9a-f]{64}$/.test(x)).find((d) => readFileSync(`${base}/${d}/memory.limit_in_bytes`, 'utf8').trim() === String(32 * 1024 * 1024));
+      } catch { return undefined; }
+    }, 30_000, 100);
+    assert.ok(limited);
+    const done = await until(async () => { const x = await pod('oom'); return x.status.phase === 'Failed' ? x : undefined; }, 60_000);
+    assert.equal(done.status.containerStatuses?.[0]?.state.terminated?.reason, 'OOMKilled');
+    assert.equal(done.status.containerStatuses?.[0]?.state.terminated?.exitCode, 137);
+    assert.equal(done.status.containerStatuses?.[0]?.restartCount, 0);
+  });
+
+  it('runs a Job to completion (restartPolicy Never, phase Succeeded)', async () => {
+    await server.k(['create', 'job', 'hello', '--image=busybox', '--', 'sh', '-c', 'echo hello from a job']);
+    await eventually(async () => (await server.k(['get', 'job', 'hello', '-o', 'jsonpath={.status.succeeded}'])) === '1', 60_000, 250);
+    const jp = await pods('job-name=hello');
+    assert.equal(jp[0]?.status.phase, 'Succeeded');
+    assert.equal(jp[0]?.status.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
   });
 });

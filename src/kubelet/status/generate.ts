@@ -22,6 +22,8 @@ export interface Waiting { reason: string; message?: string }
 
 export interface StatusInputs {
   hostIP: string;
+  /** When the kubelet first saw the pod (status.startTime unless already set). */
+  firstSeen: string;
   /** Reasons left by the last sync for containers that could not start, by container name. */
   waiting: Map<string, Waiting>;
   isReady(containerName: string, containerId: string): boolean;
@@ -71,6 +73,7 @@ function containerStatus(spec: Container, init: boolean, rs: RuntimePodStatus, s
     return base;
   }
   base.imageID = cur.imageRef;
+  if (cur.image) base.image = cur.image;
   base.containerID = cid(cur.id);
   const state = stateOf(cur, inp.terminationMessage(cur));
   if (waiting && (cur.state !== 'CONTAINER_RUNNING' || !inSandbox)) {
@@ -169,7 +172,7 @@ export function generatePodStatus(pod: Pod, rs: RuntimePodStatus, inp: StatusInp
     conditions,
     hostIP: inp.hostIP,
     hostIPs: [{ ip: inp.hostIP }],
-    startTime: old.startTime ?? inp.now,
+    startTime: old.startTime ?? inp.firstSeen,
     containerStatuses: statuses,
   };
   const ip = pod.spec?.hostNetwork ? inp.hostIP : sb?.ip ?? (terminal ? old.podIP : undefined);
