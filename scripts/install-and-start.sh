@@ -16,4 +16,12 @@ else
     sleep 0.2
   done
 fi
-curl -sfk https://127.0.0.1:6443/readyz >/dev/null && echo "k8ts server is ready: kubectl get namespaces (log: $DATA_DIR/server.log, stop: kill \$(cat $DATA_DIR/server.pid))"
+curl -sfk https://127.0.0.1:6443/readyz >/dev/null || { echo "k8ts server did not start; see $DATA_DIR/server.log" >&2; exit 1; }
+# The local node joins a few seconds later (containerd, offline images, bridge).
+KUBECTL=(./.tools/bin/kubectl --kubeconfig "$DATA_DIR/kubeconfig.yaml")
+for _ in $(seq 1 150); do
+  if "${KUBECTL[@]}" get nodes -o jsonpath='{.items[*].status.conditions[?(@.type=="Ready")].status}' 2>/dev/null | grep -q True; then break; fi
+  sleep 0.2
+done
+"${KUBECTL[@]}" get nodes -o wide
+echo "k8ts is ready: kubectl get pods -A (log: $DATA_DIR/server.log; stop: kill \$(cat $DATA_DIR/server.pid); remove the node's containers: ./bin/k8ts agent --cleanup --data-dir $DATA_DIR)"

@@ -6,7 +6,7 @@
 
 export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
-export type SubresourceName = 'status' | 'scale' | 'binding' | 'eviction' | 'finalize' | 'ephemeralcontainers';
+export type SubresourceName = 'status' | 'scale' | 'binding' | 'eviction' | 'finalize' | 'ephemeralcontainers' | 'token' | 'log' | 'exec' | 'attach' | 'portforward' | 'proxy';
 
 export interface SubresourceInfo {
   name: SubresourceName;
@@ -15,6 +15,8 @@ export interface SubresourceInfo {
   group?: string;
   version?: string;
   verbs: Verb[];
+  /** A connect subresource (log, exec, attach, portforward, proxy): served through the kubelet, no object body. */
+  connect?: boolean;
 }
 
 export interface ResourceInfo {
@@ -78,6 +80,11 @@ export const RESOURCES: readonly ResourceInfo[] = [
       { name: 'binding', kind: 'Binding', verbs: ['create'] },
       { name: 'eviction', kind: 'Eviction', group: 'policy', version: 'v1', verbs: ['create'] },
       { name: 'ephemeralcontainers', kind: 'Pod', verbs: ['get', 'patch', 'update'] },
+      { name: 'attach', kind: 'PodAttachOptions', verbs: ['create', 'get'], connect: true },
+      { name: 'exec', kind: 'PodExecOptions', verbs: ['create', 'get'], connect: true },
+      { name: 'log', kind: 'Pod', verbs: ['get'], connect: true },
+      { name: 'portforward', kind: 'PodPortForwardOptions', verbs: ['create', 'get'], connect: true },
+      { name: 'proxy', kind: 'PodProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'], connect: true },
     ],
   }),
   r('', 'v1', 'bindings', 'Binding', true, { verbs: ['create'] }),
@@ -93,11 +100,17 @@ export const RESOURCES: readonly ResourceInfo[] = [
     categories: ['all'],
     subresources: [STATUS, SCALE],
   }),
-  r('', 'v1', 'nodes', 'Node', false, { shortNames: ['no'], subresources: [STATUS] }),
+  r('', 'v1', 'nodes', 'Node', false, {
+    shortNames: ['no'],
+    subresources: [STATUS, { name: 'proxy', kind: 'NodeProxyOptions', verbs: ['create', 'delete', 'get', 'patch', 'update'], connect: true }],
+  }),
   r('', 'v1', 'events', 'Event', true, { shortNames: ['ev'] }),
   r('', 'v1', 'configmaps', 'ConfigMap', true, { shortNames: ['cm'] }),
   r('', 'v1', 'secrets', 'Secret', true),
-  r('', 'v1', 'serviceaccounts', 'ServiceAccount', true, { shortNames: ['sa'] }),
+  r('', 'v1', 'serviceaccounts', 'ServiceAccount', true, {
+    shortNames: ['sa'],
+    subresources: [{ name: 'token', kind: 'TokenRequest', group: 'authentication.k8s.io', version: 'v1', verbs: ['create'] }],
+  }),
   r('', 'v1', 'persistentvolumes', 'PersistentVolume', false, { shortNames: ['pv'], subresources: [STATUS] }),
   r('', 'v1', 'persistentvolumeclaims', 'PersistentVolumeClaim', true, { shortNames: ['pvc'], subresources: [STATUS] }),
   r('', 'v1', 'podtemplates', 'PodTemplate', true),

@@ -16,6 +16,9 @@ import { wantsAggregatedDiscovery } from './http/negotiation.js';
 import type { Registries } from './registries.js';
 import type { ApiMetrics } from './metrics.js';
 import type { OpenApiService } from './openapi/service.js';
+import type { ServiceAccountTokenApi } from './serviceaccount/index.js';
+import { KubeletProxy, KubeletTransport, upgradeResponse, type ClientCert } from './proxy/index.js';
+import type { Duplex } from 'node:stream';
 
 export const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
@@ -42,6 +45,10 @@ export interface ApiServerOptions {
   extraApis?: ExtraApi[];
   /** Bearer tokens accepted in addition to client certificates: token → user. */
   tokens?: Map<string, { name: string; groups: string[] }>;
+  /** Service-account JWTs: accepted as bearer tokens, and issued by `serviceaccounts/{name}/token`. */
+  serviceAccountTokens?: ServiceAccountTokenApi;
+  /** Client certificate presented to kubelets (pods/log, exec, attach, portforward, proxy). */
+  kubeletClient?: ClientCert;
 }
 
 export interface ExtraApi {
@@ -67,9 +74,12 @@ export class ApiServer {
   private readonly discovery: ReturnType<typeof buildDiscovery>;
   private readonly inflight = new Set<AbortController>();
   private loopback: HttpServer | undefined;
+  private readonly kubeletTransport: KubeletTransport;
 
   constructor(private readonly opts: ApiServerOptions) {
-    this.handlers = new ResourceHandlers(opts.registries);
+    this.kubeletTransport = new KubeletTransport(opts.kubeletClient);
+    const kubelets = new KubeletProxy({ pods: opts.registries.byName('', 'pods'), nodes: opts.registries.byName('', 'nodes'), transport: this.kubeletTransport, log: opts.log });
+    this.handlers = new ResourceHandlers(opts.registries, opts.serviceAccountTokens, kubelets);
     this.discovery = buildDiscovery((opts.extraApis ?? []).map((a) => a.discovery));
     this.server = createHttpsServer(
       {
@@ -84,6 +94,8 @@ export class ApiServer {
     );
     this.server.headersTimeout = 60_000;
     this.server.requestTimeout = 0;
+    // Upgrade requests (exec, attach, portforward) take the ordinary path with their raw socket remembered.
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.serve(req, upgradeResponse(req, socket, head)));
     this.server.on('clientError', (_err, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
       else socket.destroy();
@@ -130,6 +142,7 @@ export class ApiServer {
   /** Stops accepting, ends watches and open requests, closes connections. */
   async close(): Promise<void> {
     this.ready = false;
+    this.kubeletTransport.close();
     for (const c of this.inflight) c.abort();
     const closing = [this.server, this.loopback].filter((x): x is Server | HttpServer => !!x);
     await Promise.all(
@@ -145,7 +158,8 @@ export class ApiServer {
 
   private readonly socketUsers = new WeakMap<object, User | null>();
 
-  private authenticate(req: IncomingMessage): User | undefined {
+  /** Client certificate (once per connection), then bearer token: static tokens, service-account JWTs. */
+  private async authenticate(req: IncomingMessage): Promise<User | undefined> {
     const sock = req.socket as TLSSocket;
     const known = this.socketUsers.get(sock);
     if (known) return known;
@@ -153,11 +167,12 @@ export class ApiServer {
     this.socketUsers.set(sock, user ?? null);
     if (user) return user;
     const auth = req.headers.authorization;
-    if (auth?.startsWith('Bearer ') && this.opts.tokens) {
-      const u = this.opts.tokens.get(auth.slice(7).trim());
-      if (u) return u;
-    }
-    return undefined;
+    if (!auth?.startsWith('Bearer ')) return undefined;
+    const token = auth.slice(7).trim();
+    const u = this.opts.tokens?.get(token);
+    if (u) return u;
+    const sa = await this.opts.serviceAccountTokens?.authenticate(token);
+    return sa && 'user' in sa ? sa.user : undefined;
   }
 
   /** The user a verified client certificate names (CN = user, O = groups); one lookup per connection. */
@@ -191,7 +206,7 @@ export class ApiServer {
     }
     try {
       const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
-      const user = this.authenticate(req);
+      const user = await this.authenticate(req);
       if (!user && !ANONYMOUS_PATHS.has(path)) throw errors.unauthorized();
       if (await this.serveNonResource(path, url, req, res)) {
         this.opts.metrics.observe(label, res.statusCode, started);

@@ -11,6 +11,8 @@ import { VolumeManager } from '../kubelet/volumes/index.js';
 import { ProbeManager } from '../kubelet/prober/manager.js';
 import { criProbeExec } from '../kubelet/prober/criexec.js';
 import { ManifestEndpoint, MirrorPods, startFileSource, startHttpSource } from '../kubelet/config/index.js';
+import { startKubeletServer } from '../kubelet/server/server.js';
+import { collectResourceMetrics } from '../kubelet/stats/resource.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
 import { FlagError, type FlagValues } from './flags.js';
 import { parseDurationMs, type agentFlags } from './agent.js';
@@ -25,7 +27,7 @@ function parseLabels(s: string | undefined): Record<string, string> {
   return out;
 }
 
-export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: RestClient, _caPem: string | undefined, log: Logger, signal: AbortSignal): Promise<void> {
+export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: RestClient, caPem: string | undefined, log: Logger, signal: AbortSignal): Promise<void> {
   if (process.getuid?.() !== 0) throw new FlagError('a real node needs root (containerd, network namespaces, mounts); use --simulate N for hollow nodes');
   const nodeName = (flags['node-name'] ?? hostname()).toLowerCase();
   const dir = `${flags['data-dir']}/agent`;
@@ -75,7 +77,25 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
         if (flags['manifest-url']) {
           startHttpSource({ url: flags['manifest-url'], periodMs: parseDurationMs(flags['http-check-frequency']!, 'http-check-frequency'), nodeName, onUpdate: (u) => k.setSourcePods('http-url', u.pods), log: plog, signal: sig });
         }
-        k.manifestEndpoint = new ManifestEndpoint({ nodeName, onUpdate: (u) => k.setSourcePods('http-endpoint', u.pods), log: plog });
+        const manifests = new ManifestEndpoint({ nodeName, onUpdate: (u) => k.setSourcePods('http-endpoint', u.pods), log: plog });
+        const cri = k.deps.cri;
+        const srv = await startKubeletServer({
+          host: {
+            nodeName,
+            pods: () => k.podList(),
+            lookupContainer: (ns, pod, c) => k.lookupContainer(ns, pod, c),
+            sandboxId: (ns, pod) => k.sandboxId(ns, pod),
+            cri,
+            resourceMetrics: () => collectResourceMetrics(cri, k.podList()),
+            extraHandlers: [(req, res) => manifests.handle(req, res)],
+          },
+          bindAddress: k.cfg.nodeIP,
+          port: k.cfg.kubeletPort,
+          ...(caPem ? { caPem } : {}),
+          log: log.child({ part: 'kubelet-server' }),
+          signal: sig,
+        });
+        log.info({ address: `${k.cfg.nodeIP}:${srv.port}` }, 'kubelet server listening');
       },
       makeProber: (k: Kubelet) => new ProbeManager({
         exec: criProbeExec(k.deps.cri),

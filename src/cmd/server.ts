@@ -18,12 +18,14 @@ import { OpenApiService } from '../apiserver/openapi/service.js';
 import { RESOURCES } from '../api/resources.js';
 import type { Definitions } from '../apiserver/fieldvalidation.js';
 import { bootstrapObjects } from '../apiserver/bootstrap.js';
+import { serviceAccountTokensFor } from '../apiserver/serviceaccount/index.js';
 import { METRICS_DISCOVERY, startResourceMetrics } from '../apiserver/resourcemetrics/index.js';
 import { writeKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import type { ControllerManagerConfig } from '../controllers/manager.js';
 import { parseGoDuration } from '../machinery/duration.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { startComponent, type ComponentHandle } from './components.js';
+import { startLocalAgent } from './localagent.js';
 
 export const serverFlags = {
   'data-dir': { type: 'string', default: '/var/lib/k8ts', help: 'folder for state, certificates and kubeconfig' },
@@ -47,6 +49,12 @@ export const serverFlags = {
   'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics server scrapes kubelets for metrics.k8s.io (as metrics-server)' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'service virtual IP range' },
+  'cluster-dns': { type: 'string', default: '10.43.0.10', help: "cluster DNS address the local node's pods use" },
+  'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
+  'node-name': { type: 'string', help: 'name of the local node (default: the host name)' },
+  'node-ip': { type: 'string', help: 'InternalIP of the local node (default: its pod bridge gateway)' },
+  'node-label': { type: 'string', help: 'extra labels of the local node, k=v,k2=v2' },
+  'pod-manifest-path': { type: 'string', help: "static pod manifests directory of the local node (default <data-dir>/agent/pod-manifests)" },
   token: { type: 'string', help: 'shared secret for joining agents (generated when absent)' },
   'watch-cache-size': { type: 'number', default: 10000, help: 'recent events kept per resource for resuming watches' },
   'compact-interval': { type: 'number', default: 300, help: 'seconds between store compactions (SQLite)' },
@@ -81,6 +89,7 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     maxEndpointsPerSlice: flags['max-endpoints-per-slice'],
     hpaSyncPeriodMs: durationFlag(flags, 'horizontal-pod-autoscaler-sync-period'),
     hpaDownscaleStabilizationMs: durationFlag(flags, 'horizontal-pod-autoscaler-downscale-stabilization'),
+    clusterCidr: flags['cluster-cidr'],
   };
   const metricResolutionMs = durationFlag(flags, 'metric-resolution');
   if (metricResolutionMs <= 0) throw new FlagError('--metric-resolution must be positive');
@@ -134,8 +143,11 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
       objects: () => reg.cacher.count(reg.cacher.prefix),
     });
   }
-  const resourceMetrics = startResourceMetrics(registries, { intervalMs: metricResolutionMs, log: log.child({ component: 'metrics-server' }), signal: stop.signal });
+  const resourceMetrics = startResourceMetrics(registries, { kubeletClient: pki.kubeletClient, intervalMs: metricResolutionMs, log: log.child({ component: 'metrics-server' }), signal: stop.signal });
+  cmConfig.rootCaPem = pki.ca.cert;
+  const serviceAccountTokens = serviceAccountTokensFor(join(serverDir, 'tls'), registries);
   const server = new ApiServer({
+    serviceAccountTokens,
     extraApis: [{ discovery: METRICS_DISCOVERY, handle: (m, p, q, a) => resourceMetrics.handle(m, p, q, a) }],
     tls: { cert: pki.serving.cert, key: pki.serving.key, ca: pki.ca.cert },
     registries,
@@ -144,6 +156,7 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     log: log.child({ component: 'apiserver' }),
     version: KUBERNETES_VERSION,
     tokens: new Map([[token, { name: 'system:k8ts:agent', groups: ['system:nodes', 'system:authenticated'] }]]),
+    kubeletClient: pki.kubeletClient,
   });
   await server.listen(port, bind);
 
@@ -171,7 +184,26 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   if (!flags['disable-controller-manager']) {
     components.push(startComponent({ component: 'controller-manager', client: loopback, logLevel, controllerManager: cmConfig, controllers: enabled }, log));
   }
-  log.info({ address: kc.server, kubeconfig: join(dataDir, 'kubeconfig.yaml'), agent: flags['disable-agent'] ? 'disabled' : 'not yet available' }, 'k8ts server ready');
+  const nodeName = (flags['node-name'] ?? hostname()).toLowerCase();
+  const agent = flags['disable-agent']
+    ? undefined
+    : startLocalAgent({
+        server: kc.server,
+        tokenFile: join(serverDir, 'node-token'),
+        caFile: join(serverDir, 'tls', 'ca.crt'),
+        dataDir,
+        nodeName,
+        logLevel: flags['log-level']!,
+        args: [
+          '--cluster-cidr', flags['cluster-cidr']!,
+          '--cluster-dns', flags['cluster-dns']!,
+          '--cluster-domain', flags['cluster-domain']!,
+          '--node-labels', ['node-role.kubernetes.io/control-plane=true', 'node-role.kubernetes.io/master=true', ...(flags['node-label'] ? [flags['node-label']] : [])].join(','),
+          '--pod-manifest-path', flags['pod-manifest-path'] ?? join(dataDir, 'agent', 'pod-manifests'),
+          ...(flags['node-ip'] ? ['--node-ip', flags['node-ip']] : []),
+        ],
+      }, log);
+  log.info({ address: kc.server, kubeconfig: join(dataDir, 'kubeconfig.yaml'), agent: agent ? nodeName : 'disabled' }, 'k8ts server ready');
 
   await new Promise<void>((done) => {
     const onSignal = (sig: NodeJS.Signals) => {
@@ -181,8 +213,8 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
   });
-  // Components first: they still talk to the API (lease release) while stopping.
-  await Promise.all(components.map((c) => c.stop()));
+  // The agent and components first: they still talk to the API (lease release) while stopping.
+  await Promise.all([agent?.stop(), ...components.map((c) => c.stop())]);
   stop.abort();
   await server.close();
   await store.close();

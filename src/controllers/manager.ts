@@ -41,6 +41,16 @@ export interface ControllerManagerConfig {
   concurrentSyncs: number;
   /** --max-endpoints-per-slice (default 100). */
   maxEndpointsPerSlice: number;
+  /** The cluster CA bundle (PEM) published as ConfigMap kube-root-ca.crt; root-ca-cert-publisher is idle without it. */
+  rootCaPem?: string;
+  /** --allocate-node-cidrs (default true): nodeipam assigns spec.podCIDRs to Nodes. */
+  allocateNodeCidrs: boolean;
+  /** --cluster-cidr (default 10.42.0.0/16; a comma list for dual-stack). */
+  clusterCidr: string;
+  /** --node-cidr-mask-size(-ipv4) (default 24). */
+  nodeCidrMaskSize: number;
+  /** --node-cidr-mask-size-ipv6 (default 64). */
+  nodeCidrMaskSizeIPv6: number;
 }
 
 export const defaultControllerManagerConfig: ControllerManagerConfig = {
@@ -53,6 +63,10 @@ export const defaultControllerManagerConfig: ControllerManagerConfig = {
   hpaDownscaleStabilizationMs: 300_000,
   concurrentSyncs: 5,
   maxEndpointsPerSlice: 100,
+  allocateNodeCidrs: true,
+  clusterCidr: '10.42.0.0/16',
+  nodeCidrMaskSize: 24,
+  nodeCidrMaskSizeIPv6: 64,
 };
 
 export interface ControllerContext {

@@ -17,6 +17,8 @@ import { serviceAccountController } from './serviceaccount/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { statefulSetController } from './statefulset/index.js';
 import { deploymentController } from './deployment/index.js';
+import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
+import { nodeIpamController } from './nodeipam/index.js';
 
 export const CONTROLLERS: ControllerDescriptor[] = [
   deploymentController,
@@ -36,4 +38,6 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   ttlAfterFinishedController,
   daemonSetController,
   statefulSetController,
+  rootCaCertPublisherController,
+  nodeIpamController,
 ];

@@ -15,6 +15,8 @@
  * - Runtime objects labelled for this node whose pod is unknown after the first informer sync
  *   (orphans from a previous run) are removed.
  */
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Lease as LeaseT } from 'kubernetes-types/coordination/v1.js';
 import type { KubeObject } from '../api/types.js';
 import { isAlreadyExists, isConflict, isNotFound, type RestClient } from '../client/rest.js';
@@ -230,6 +232,29 @@ export class Kubelet {
   findPod(namespace: string, name: string): PodRecord | undefined {
     for (const r of this.pods.values()) if (r.pod.metadata?.namespace === namespace && r.pod.metadata?.name === name && !r.deleted) return r;
     return undefined;
+  }
+
+  /** A pod's container by name (app or init) for logs/exec/attach: newest and previous instance. */
+  lookupContainer(namespace: string, podName: string, container: string): { pod: Pod; containerId?: string; logPath?: string; previousLogPath?: string; running: boolean } | undefined {
+    const rec = this.findPod(namespace, podName);
+    if (!rec) return undefined;
+    const rs = this.snapshots.get(rec.pod.metadata!.uid!);
+    const all = (rs?.containers ?? []).filter((c) => c.name === container);
+    const cur = all[0];
+    const prev = all[1];
+    return {
+      pod: rec.pod,
+      running: cur?.state === 'CONTAINER_RUNNING',
+      ...(cur ? { containerId: cur.id, logPath: cur.logPath } : {}),
+      ...(prev ? { previousLogPath: prev.logPath } : {}),
+    };
+  }
+
+  /** The pod's ready sandbox (port-forward). */
+  sandboxId(namespace: string, podName: string): string | undefined {
+    const rec = this.findPod(namespace, podName);
+    const sb = rec ? this.snapshots.get(rec.pod.metadata!.uid!)?.sandboxes[0] : undefined;
+    return sb?.ready ? sb.id : undefined;
   }
 
   /** Replaces the whole set of pods from one static source (`file`, `http-url`, `http-endpoint`). */
@@ -486,12 +511,13 @@ export class Kubelet {
     this.backoff.forgetPrefix(`${uid}/`);
     const r = this.pods.get(uid);
     if (r?.deleted) this.pods.delete(uid);
+    // The pod's CRI log directory goes with it (`<ns>_<name>_<uid>`).
+    try {
+      for (const d of readdirSync(this.logsDir)) if (d.endsWith(`_${uid}`)) rmSync(join(this.logsDir, d), { recursive: true, force: true });
+    } catch { /* no logs dir yet */ }
     await this.onPodRemoved?.(uid);
     if (r && this.isStatic(r.pod)) this.mirrorsDirty();
   }
-
-  /** Handler of the kubelet server's /manifests endpoint (static pods posted to the node). */
-  manifestEndpoint: { handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse): Promise<boolean> } | undefined;
 
   /** Set by the agent: the pod uids that have a directory under pods/. */
   podDirsOnDisk: (() => string[]) | undefined;

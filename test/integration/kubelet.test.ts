@@ -7,11 +7,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { get } from 'node:http';
-import { TestServer, eventually } from '../support/server.js';
+import { TestServer, eventually, tool } from '../support/server.js';
 import { REAL_NODE_SKIP, TestNode } from '../support/node.js';
 import { bridgeNameFor } from '../../src/kubelet/network.js';
 
@@ -53,7 +53,7 @@ describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
   const cond = (p: PodJson, t: string): string | undefined => p.status.conditions?.find((c) => c.type === t)?.status;
 
   before(async () => {
-    server = await TestServer.start({ extraArgs: ['--cluster-cidr', '10.88.0.0/16'] });
+    server = await TestServer.start({ extraArgs: ['--cluster-cidr', '10.88.0.0/16', '--metric-resolution', '2s'] });
     const t0 = Date.now();
     node = await TestNode.start(server, { name: NODE, podCidr: POD_CIDR, staticPods: true });
     console.log(`# node Ready ${Date.now() - t0} ms after the agent started`);
@@ -153,6 +153,7 @@ spec:
       return (cs?.restartCount ?? 0) >= 2 && seen.some((m) => m.startsWith('back-off 20s')) ? x : undefined;
     }, 90_000, 250);
     const cs = p.status.containerStatuses![0]!;
+    assert.equal((await server.k(['logs', 'crash', '--previous'])).trim(), 'crashing');
     assert.equal(cs.lastState?.terminated?.exitCode, 3);
     assert.equal(cs.lastState?.terminated?.reason, 'Error');
     assert.ok(seen.some((m) => /^back-off 10s restarting failed container=crash pod=crash_default\(/.test(m)), seen.join(' | '));
@@ -295,5 +296,32 @@ spec:
     const jp = await pods('job-name=hello');
     assert.equal(jp[0]?.status.phase, 'Succeeded');
     assert.equal(jp[0]?.status.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
+  });
+
+  it('serves kubectl logs, exec (with stdin), port-forward and top through the API server; service env vars are set', async () => {
+    await server.k(['create', 'service', 'clusterip', 'backend-db', '--tcp=5432:5432', '--clusterip=10.43.0.77']);
+    await server.k(['run', 'talker', '--image=busybox', '--', 'sh', '-c', 'for i in 1 2 3; do echo line $i; done; echo hi > /tmp/index.html; httpd -p 8080 -h /tmp; exec sleep 3600']);
+    await eventually(async () => (await pod('talker')).status.phase === 'Running', 60_000, 200);
+    await eventually(async () => (await server.k(['logs', 'talker'])) === 'line 1\nline 2\nline 3\n', 10_000, 200);
+    assert.equal(await server.k(['logs', 'talker', '--tail=1']), 'line 3\n');
+    assert.match(await server.k(['logs', 'talker', '--timestamps', '--tail=1']), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z line 3\n$/);
+    const env = await server.k(['exec', 'talker', '--', 'sh', '-c', 'echo $BACKEND_DB_SERVICE_HOST:$BACKEND_DB_SERVICE_PORT $BACKEND_DB_PORT $BACKEND_DB_PORT_5432_TCP_ADDR; hostname']);
+    assert.equal(env, '10.43.0.77:5432 tcp://10.43.0.77:5432 10.43.0.77\ntalker\n');
+    assert.equal(await server.k(['exec', '-i', 'talker', '--', 'sh', '-c', 'read x; echo got $x'], 'stdin-line\n'), 'got stdin-line\n');
+    const ex = await server.kubectl(['exec', 'talker', '--', 'sh', '-c', 'exit 7']);
+    assert.equal(ex.code, 7, 'exec exit code reaches kubectl');
+    // port-forward: a local port on 127.0.0.1 reaches the pod's port 8080.
+    const local = 20000 + (process.pid % 20000);
+    const pf = spawn(tool('kubectl'), ['--kubeconfig', server.kubeconfig, 'port-forward', 'pod/talker', `${local}:8080`], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const r = await until(async () => { try { return await httpGet(`http://127.0.0.1:${local}/index.html`); } catch { return undefined; } }, 20_000, 200);
+      assert.equal(r.body.trim(), 'hi');
+    } finally {
+      pf.kill('SIGTERM');
+    }
+    const top = await until(async () => { const r = await server.kubectl(['top', 'pod', 'talker', '--no-headers']); return r.code === 0 ? r.stdout : undefined; }, 40_000, 500);
+    assert.match(top, /^talker\s+\d+m\s+\d+Mi/);
+    const topNode = await server.k(['top', 'node', NODE, '--no-headers']);
+    assert.match(topNode, new RegExp(`^${NODE}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi`));
   });
 });

@@ -86,10 +86,11 @@ export function resolveRequest(method: string, pathname: string, watchParam: boo
   if (rest[0] === 'namespaces' && rest.length >= 3 && !(rest.length === 3 && nsInfo?.subresources.some((s) => s.name === rest[2]))) {
     namespace = rest[1];
     [resourceName, name, sub] = [rest[2], rest[3], rest[4]];
-    if (rest.length > 5) return { type: 'notFound' };
+    // `proxy` takes a path after it (pods/{name}/proxy/{path}).
+    if (rest.length > 5 && sub !== 'proxy') return { type: 'notFound' };
   } else {
     [resourceName, name, sub] = [rest[0], rest[1], rest[2]];
-    if (rest.length > 3) return { type: 'notFound' };
+    if (rest.length > 3 && sub !== 'proxy') return { type: 'notFound' };
   }
   const info = resources.get(resourceName);
   if (!info) return { type: 'notFound' };

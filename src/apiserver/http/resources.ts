@@ -30,6 +30,8 @@ const isJsonBody = (r: ResourceRequest): boolean => {
   return t === '' || t === 'application/json';
 };
 import { bindPod } from '../registry/core/pods.js';
+import type { ServiceAccountTokenApi } from '../serviceaccount/index.js';
+import { KUBELET_SUBRESOURCES, type KubeletProxy } from '../proxy/index.js';
 
 export interface ResourceRequest {
   req: IncomingMessage;
@@ -55,9 +57,14 @@ interface Reply {
 }
 
 export class ResourceHandlers {
-  constructor(private readonly registries: Registries) {}
+  constructor(
+    private readonly registries: Registries,
+    private readonly saTokens?: Pick<ServiceAccountTokenApi, 'tokenRequest'>,
+    private readonly kubelets?: Pick<KubeletProxy, 'serve'>,
+  ) {}
 
   async handle(r: ResourceRequest): Promise<void> {
+    if (this.kubelets && r.subresource && KUBELET_SUBRESOURCES.has(r.subresource.name)) return this.kubelets.serve(r);
     const q = parseQuery(r.url.searchParams);
     const rep = negotiate(r.req.headers.accept);
     const reg = this.registries.forResource(r.info);
@@ -117,6 +124,9 @@ export class ResourceHandlers {
       case 'ephemeralcontainers':
         if (r.verb === 'get') return this.get(r, rep, reg);
         return this.ephemeralContainers(r, q, reg);
+      case 'token':
+        if (!this.saTokens) throw errors.methodNotAllowed(r.verb, reg.gr);
+        return { code: 201, body: await this.saTokens.tokenRequest(r.namespace!, r.name!, this.decodeObject(r, 'TokenRequest', 'authentication.k8s.io/v1')) };
     }
     if (sub) throw errors.methodNotAllowed(r.verb, reg.gr);
     if (r.info.resource === 'bindings' && r.verb === 'create') return this.binding(r, q, this.registries.byName('', 'pods'), undefined);

@@ -7,7 +7,7 @@ import type { ResourceInfo, SubresourceInfo } from '../../api/resources.js';
 import { DEF, definitionName, type Definitions, type GVK } from './definitions.js';
 
 export type Method = 'get' | 'put' | 'post' | 'delete' | 'patch';
-export type Action = 'get' | 'list' | 'put' | 'patch' | 'post' | 'delete' | 'deletecollection' | 'watch' | 'watchlist';
+export type Action = 'get' | 'list' | 'put' | 'patch' | 'post' | 'delete' | 'deletecollection' | 'watch' | 'watchlist' | 'connect';
 
 export interface ParamSpec {
   name: string;
@@ -345,7 +345,10 @@ function resourcePaths(res: ResourceInfo, defs: Definitions): PathSpec[] {
   if (itemOps.length > 0) out.push({ path: item, doc, params: [nameParam(res.kind), ...scopeParams, P.pretty], operations: itemOps });
 
   // Subresources.
-  for (const sub of res.subresources) out.push(subresourcePath(res, sub, { prefix: item, doc, gi, ns, tags, scopeParams }));
+  for (const sub of res.subresources) {
+    const ctx = { prefix: item, doc, gi, ns, tags, scopeParams };
+    out.push(sub.connect ? connectPath(res, sub, ctx) : subresourcePath(res, sub, ctx));
+  }
 
   // Cluster-wide list of a namespaced resource.
   if (res.namespaced && has('list')) {
@@ -517,6 +520,51 @@ function subresourcePath(
     doc: ctx.doc,
     params: [nameParam(nameOf), ...ctx.scopeParams, P.pretty],
     operations: ops,
+  };
+}
+
+/** Query parameters of connect subresources (their options kinds are not published as definitions). */
+const CONNECT_QUERY: Record<string, ParamSpec[]> = {
+  attach: ['container', 'stderr', 'stdin', 'stdout', 'tty'].map((n) => q(n, n === 'container' ? 'string' : 'boolean', `${n} of the attach request`)),
+  exec: ['command', 'container', 'stderr', 'stdin', 'stdout', 'tty'].map((n) => q(n, n === 'command' || n === 'container' ? 'string' : 'boolean', `${n} of the exec request`)),
+  log: [
+    q('container', 'string', 'The container for which to stream logs. Defaults to only container if there is one container in the pod.'),
+    q('follow', 'boolean', 'Follow the log stream of the pod. Defaults to false.'),
+    q('insecureSkipTLSVerifyBackend', 'boolean', "insecureSkipTLSVerifyBackend indicates that the apiserver should not confirm the validity of the serving certificate of the backend it is connecting to."),
+    q('limitBytes', 'integer', 'If set, the number of bytes to read from the server before terminating the log output.'),
+    q('previous', 'boolean', 'Return previous terminated container logs. Defaults to false.'),
+    q('sinceSeconds', 'integer', 'A relative time in seconds before the current time from which to show logs.'),
+    q('tailLines', 'integer', 'If set, the number of lines from the end of the logs to show.'),
+    q('timestamps', 'boolean', 'If true, add an RFC3339 or RFC3339Nano timestamp at the beginning of every line of log output. Defaults to false.'),
+  ],
+  portforward: [q('ports', 'integer', 'List of ports to forward')],
+  proxy: [q('path', 'string', 'Path is the URL path to use for the current proxy request to pod.')],
+};
+
+/** A connect subresource (log, exec, attach, portforward, proxy): one operation per HTTP method, no body. */
+function connectPath(
+  res: ResourceInfo,
+  sub: SubresourceInfo,
+  ctx: { prefix: string; doc: string; gi: string; ns: string; tags: string[]; scopeParams: ParamSpec[] },
+): PathSpec {
+  const gvk: GVK = { group: sub.group ?? res.group, version: sub.version ?? res.version, kind: sub.kind };
+  const base = `${ctx.gi}${ctx.ns}${res.kind}${cap(sub.name)}`;
+  const methods: Array<[Method, string]> = [];
+  if (sub.verbs.includes('delete')) methods.push(['delete', 'Delete']);
+  if (sub.verbs.includes('get')) methods.push(['get', 'Get']);
+  if (sub.verbs.includes('patch')) methods.push(['patch', 'Patch']);
+  if (sub.verbs.includes('create')) methods.push(['post', 'Post']);
+  if (sub.verbs.includes('update')) methods.push(['put', 'Put']);
+  const operations: OperationSpec[] = methods.map(([method, m]) =>
+    sub.name === 'log'
+      ? { method, operationId: `read${base}`, description: `read log of the specified ${res.kind}`, action: 'get', gvk, tags: ctx.tags, params: [], consumes: CONSUMES_ANY, produces: ['text/plain', ...PRODUCES], responses: [{ code: '200', description: 'OK' }, unauthorized] }
+      : { method, operationId: `connect${m}${base}`, description: `connect ${method.toUpperCase()} requests to ${sub.name} of ${res.kind}`, action: 'connect', gvk, tags: ctx.tags, params: [], consumes: CONSUMES_ANY, produces: CONSUMES_ANY, responses: [{ code: '200', description: 'OK' }, unauthorized] },
+  );
+  return {
+    path: `${ctx.prefix}/${sub.name}`,
+    doc: ctx.doc,
+    params: byName([...(CONNECT_QUERY[sub.name] ?? []), nameParam(sub.kind), ...ctx.scopeParams]),
+    operations,
   };
 }
 

@@ -42,7 +42,7 @@ export function publishedDefinitions(resources: readonly ResourceInfo[], defs: D
   prefixes.push(`${META}.`);
   const roots = Object.keys(defs).filter((n) => prefixes.some((p) => n.startsWith(p)));
   for (const r of resources) {
-    for (const s of r.subresources) roots.push(definitionName(s.group ?? r.group, s.version ?? r.version, s.kind));
+    for (const s of r.subresources) if (!s.connect) roots.push(definitionName(s.group ?? r.group, s.version ?? r.version, s.kind));
   }
   roots.push(DEF.versionInfo);
   const names = [...refClosure(defs, roots)].sort();

@@ -3,7 +3,10 @@
  * (admin, and later nodes). Generated on first start under `<dir>`, reused afterwards; a serving
  * certificate whose SANs no longer cover the requested names is re-issued from the same CA.
  *
- * Files: ca.crt ca.key serving.crt serving.key admin.crt admin.key (PEM; keys PKCS#8 ECDSA P-256).
+ * Files: ca.crt ca.key serving.crt serving.key admin.crt admin.key apiserver-kubelet-client.crt
+ * apiserver-kubelet-client.key (PEM; keys PKCS#8 ECDSA P-256). The kubelet client certificate is
+ * what the API server presents to kubelets (logs, exec, attach, port-forward, proxy, metrics):
+ * CN=kube-apiserver-kubelet-client, O=system:masters, as kubeadm names it.
  */
 import { X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -18,9 +21,12 @@ export interface ClusterPki {
   ca: Pem;
   serving: Pem;
   admin: Pem;
+  kubeletClient: Pem;
   /** Issues a client certificate signed by the cluster CA (CN = user, O = groups). */
   issueClient(commonName: string, organizations: string[]): Promise<Pem>;
 }
+
+export const KUBELET_CLIENT_USER = 'kube-apiserver-kubelet-client';
 
 const issuer = () => import('./issue.js');
 
@@ -78,11 +84,18 @@ export async function ensurePki(dir: string, sans: { dns: string[]; ips: string[
     admin = await issue(ca, nameOf('system:admin', ['system:masters']), 'client', { dns: [], ips: [] });
     writePem(dir, 'admin', admin);
   }
+  let kubeletClient = fresh ? undefined : readPem(dir, 'apiserver-kubelet-client');
+  if (!kubeletClient) {
+    const { issue, nameOf } = await issuer();
+    kubeletClient = await issue(ca, nameOf(KUBELET_CLIENT_USER, ['system:masters']), 'client', { dns: [], ips: [] });
+    writePem(dir, 'apiserver-kubelet-client', kubeletClient);
+  }
   const caPem = ca;
   return {
     ca: caPem,
     serving,
     admin,
+    kubeletClient,
     issueClient: async (cn, orgs) => {
       const { issue, nameOf } = await issuer();
       return issue(caPem, nameOf(cn, orgs), 'client', { dns: [], ips: [] });

@@ -28,6 +28,8 @@ export interface ResourceMetricsOptions {
   intervalMs: number;
   log: Logger;
   signal: AbortSignal;
+  /** Client certificate presented to kubelets (the API server's kubelet client certificate). */
+  kubeletClient?: { cert: string; key: string };
 }
 
 /** Starts scraping (until `signal` aborts) and returns the API to mount on the server. */
@@ -35,7 +37,7 @@ export function startResourceMetrics(registries: Registries, opts: ResourceMetri
   const storage = new MetricsStorage();
   const source = registrySource(registries);
   const everything = parseSelector('');
-  const scraper = new Scraper({ storage, nodes: () => source.nodes(everything), intervalMs: opts.intervalMs, log: opts.log });
+  const scraper = new Scraper({ storage, nodes: () => source.nodes(everything), intervalMs: opts.intervalMs, log: opts.log, clientCert: opts.kubeletClient });
   void scraper.run(opts.signal);
   return new ResourceMetricsApi(storage, source);
 }

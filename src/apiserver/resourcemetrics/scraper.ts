@@ -3,16 +3,18 @@
  * difference that lets one agent host thousands of nodes: requests are grouped per endpoint.
  *
  * Contracts:
- * - A node's endpoint is `http://<address>:<status.daemonEndpoints.kubeletEndpoint.Port>`, the
+ * - A node's endpoint is `https://<address>:<status.daemonEndpoints.kubeletEndpoint.Port>`, the
  *   address being the first of its status.addresses by type in `ADDRESS_TYPES` order. Nodes sharing
  *   an endpoint are scraped with ONE request per interval; series name their node with a `node`
  *   label, and a series without one belongs to the endpoint's only node (else it is ignored).
  * - Every interval, every endpoint is asked once (at most `concurrency` at a time, each bounded by
  *   the timeout). A failed endpoint drops the stored data of its nodes (no stale usage); nodes that
  *   are gone from the cluster are dropped too.
- * - Plain HTTP; names are resolved to IPv4 (agents bind 127.0.0.1 only).
+ * - HTTPS with the API server's kubelet client certificate (`clientCert`); the kubelet's serving
+ *   certificate is not verified (kubelets serve self-signed ones, as upstream's default). Names are
+ *   resolved to IPv4 (agents bind 127.0.0.1 only).
  */
-import { Agent, request } from 'node:http';
+import { Agent, request } from 'node:https';
 import type { Node } from 'kubernetes-types/core/v1.js';
 import type { Logger } from '../../util/logger.js';
 import { sleep } from '../../util/abort.js';
@@ -104,15 +106,19 @@ export interface ScraperOptions {
   timeoutMs?: number;
   concurrency?: number;
   log: Logger;
-  /** Replaces the HTTP fetch (tests). */
+  /** Replaces the HTTPS fetch (tests). */
   fetch?: Fetch;
+  /** Client certificate presented to kubelets. */
+  clientCert?: { cert: string; key: string };
 }
 
 export class Scraper {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 4 });
+  private readonly agent: Agent;
   private readonly fetch: Fetch;
 
   constructor(private readonly opts: ScraperOptions) {
+    const cert = opts.clientCert ? { cert: opts.clientCert.cert, key: opts.clientCert.key } : {};
+    this.agent = new Agent({ keepAlive: true, maxSockets: 4, rejectUnauthorized: false, ...cert });
     this.fetch = opts.fetch ?? ((ep, signal) => this.httpGet(ep, signal));
   }
 

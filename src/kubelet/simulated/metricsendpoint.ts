@@ -1,5 +1,6 @@
 /**
- * The kubelet endpoint of a simulated agent: plain HTTP on 127.0.0.1 only, shared by every node the
+ * The kubelet endpoint of a simulated agent: HTTPS (a self-signed certificate made at start, the
+ * same scheme as a real kubelet; clients are not authenticated) on 127.0.0.1 only, shared by every node the
  * agent hosts (each Node registers this port as status.daemonEndpoints.kubeletEndpoint.Port and the
  * address `InternalDNS: localhost`).
  *
@@ -9,15 +10,17 @@
  * - `GET /metrics/resource?node=a&node=b`: only those nodes.
  * - `GET /healthz`: `ok`.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import { selfSignedCert } from '../server/cert.js';
 
 export interface KubeletEndpoint {
   port: number;
   close(): Promise<void>;
 }
 
-export function startKubeletEndpoint(render: (nodes: Set<string> | undefined) => string, port: number, signal: AbortSignal): Promise<KubeletEndpoint> {
-  const server: Server = createServer((req, res) => {
+export async function startKubeletEndpoint(render: (nodes: Set<string> | undefined) => string, port: number, signal: AbortSignal): Promise<KubeletEndpoint> {
+  const { certPem, keyPem } = await selfSignedCert('localhost');
+  const server: Server = createServer({ cert: certPem, key: keyPem }, (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();

@@ -104,6 +104,18 @@ export interface FilesystemUsage {
 }
 export interface ImageFsInfoResponse { imageFilesystems: FilesystemUsage[]; containerFilesystems: FilesystemUsage[] }
 
+export interface ExecRequest { containerId: string; cmd: string[]; tty?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean }
+export interface AttachRequest { containerId: string; tty?: boolean; stdin?: boolean; stdout?: boolean; stderr?: boolean }
+export interface UInt64Value { value: number }
+export interface CpuUsage { timestamp: number; usageCoreNanoSeconds: UInt64Value | null; usageNanoCores: UInt64Value | null }
+export interface MemoryUsage {
+  timestamp: number; workingSetBytes: UInt64Value | null; availableBytes: UInt64Value | null; usageBytes: UInt64Value | null;
+  rssBytes: UInt64Value | null; pageFaults: UInt64Value | null; majorPageFaults: UInt64Value | null;
+}
+export interface ContainerAttributes { id: string; metadata: ContainerMetadata | null; labels: Labels; annotations: Labels }
+export interface ContainerStats { attributes: ContainerAttributes | null; cpu: CpuUsage | null; memory: MemoryUsage | null; writableLayer: FilesystemUsage | null }
+export interface ContainerStatsFilter { id?: string; podSandboxId?: string; labelSelector?: Labels }
+
 // ---------- errors ----------
 
 /** A failed CRI call; `code` is the gRPC status code (grpc.status). */
@@ -250,6 +262,33 @@ export class CriClient {
   /** Runs `cmd` in the container; `timeoutSeconds` 0 = no runtime timeout (the gRPC deadline still applies). */
   execSync(containerId: string, cmd: string[], timeoutSeconds = 0, o?: CriCallOptions): Promise<ExecSyncResponse> {
     return this.call(this.runtime, 'ExecSync', { containerId, cmd, timeout: timeoutSeconds }, o);
+  }
+
+  /** Prepares a streaming exec; resolves to the runtime's stream-server URL for this one session. */
+  async exec(req: ExecRequest, o?: CriCallOptions): Promise<string> {
+    const r = await this.call<{ url: string }>(this.runtime, 'Exec', req, o);
+    return r.url;
+  }
+  /** Prepares a streaming attach; resolves to the runtime's stream-server URL. */
+  async attach(req: AttachRequest, o?: CriCallOptions): Promise<string> {
+    const r = await this.call<{ url: string }>(this.runtime, 'Attach', req, o);
+    return r.url;
+  }
+  /** Prepares a port-forward into the sandbox's network namespace; resolves to the stream-server URL. */
+  async portForward(podSandboxId: string, ports: number[] = [], o?: CriCallOptions): Promise<string> {
+    const r = await this.call<{ url: string }>(this.runtime, 'PortForward', { podSandboxId, port: ports }, o);
+    return r.url;
+  }
+  async reopenContainerLog(containerId: string, o?: CriCallOptions): Promise<void> {
+    await this.call(this.runtime, 'ReopenContainerLog', { containerId }, o);
+  }
+  async containerStats(containerId: string, o?: CriCallOptions): Promise<ContainerStats | null> {
+    const r = await this.call<{ stats: ContainerStats | null }>(this.runtime, 'ContainerStats', { containerId }, o);
+    return r.stats ?? null;
+  }
+  async listContainerStats(filter?: ContainerStatsFilter, o?: CriCallOptions): Promise<ContainerStats[]> {
+    const r = await this.call<{ stats: ContainerStats[] }>(this.runtime, 'ListContainerStats', filter ? { filter } : {}, o);
+    return r.stats;
   }
 
   // ----- ImageService -----
