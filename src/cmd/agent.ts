@@ -99,12 +99,14 @@ export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<nu
     );
     const stop = new AbortController();
     setMaxListeners(0, stop.signal);
+    // Repeated signals must not kill the process before containerd and the registry are stopped.
     const onSignal = (sig: NodeJS.Signals) => {
+      if (stop.signal.aborted) return;
       log.info({ signal: sig }, 'shutting down (containers keep running)');
       stop.abort(new Error(`received ${sig}`));
     };
-    process.once('SIGTERM', onSignal);
-    process.once('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
     try {
       await runRealNode(flags, client, ca, log, stop.signal);
     } catch (err) {

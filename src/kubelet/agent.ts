@@ -13,7 +13,7 @@
  * - Stopping (signal) stops the kubelet, the registry and containerd; containers keep running in
  *   their shims and are adopted on the next start. `cleanupNode` kills and removes them.
  */
-import { existsSync, mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RestClient } from '../client/rest.js';
 import { isAlreadyExists } from '../client/rest.js';
@@ -26,7 +26,7 @@ import { pushOfflineImages, startRegistry, type LocalRegistry } from './images/r
 import { Kubelet, type KubeletConfig, type PodProber } from './kubelet.js';
 import type { PodEnvironment } from './kuberuntime/manager.js';
 import { NODES, type Node } from './types.js';
-import { anyNodeBridge, bridgeNameFor, ensureBridge, ensureClusterRoute, gatewayOf, removeBridge, removeClusterRoute } from './network.js';
+import { anyNodeBridgeIn, bridgeNameFor, ensureBridge, ensureClusterRoute, gatewayOf, removeBridge, removeClusterRoute } from './network.js';
 
 export interface RealAgentConfig {
   dir: string;
@@ -66,8 +66,29 @@ async function awaitPodCidr(client: RestClient, nodeName: string, log: Logger, s
   throw new Error('aborted');
 }
 
+/**
+ * Kills (SIGKILL, by PID) processes whose command line names a file under `dir` — a containerd or
+ * registry left by an agent that was killed — so a new one can take their sockets and ports.
+ */
+export function killStaleChildren(dir: string): number[] {
+  const killed: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let argv: string[];
+    try { argv = readFileSync(`/proc/${name}/cmdline`, 'utf8').split('\0'); } catch { continue; }
+    const bin = argv[0] ?? '';
+    if (!/(^|\/)(containerd|docker-registry)$/.test(bin)) continue;
+    if (argv.slice(1).some((a) => a.startsWith(dir + '/'))) {
+      try { process.kill(Number(name), 'SIGKILL'); killed.push(Number(name)); } catch { /* gone */ }
+    }
+  }
+  return killed;
+}
+
 export async function runRealAgent(cfg: RealAgentConfig, client: RestClient, hooks: RealAgentHooks, log: Logger, signal: AbortSignal): Promise<void> {
   mkdirSync(cfg.dir, { recursive: true });
+  const stale = killStaleChildren(cfg.dir);
+  if (stale.length) log.warn({ pids: stale }, 'killed containerd/registry left by a previous agent');
   const t0 = Date.now();
   const podCidr = cfg.podCidr ?? (await awaitPodCidr(client, cfg.nodeName, log, signal));
   const bridge = bridgeNameFor(cfg.nodeName);
@@ -112,6 +133,7 @@ export async function runRealAgent(cfg: RealAgentConfig, client: RestClient, hoo
 
 /** Removes every sandbox and container, containerd and its shims, mounts, the bridge, cgroups and the agent dir. */
 export async function cleanupNode(dir: string, nodeName: string, clusterCidr: string | undefined, log: Logger): Promise<void> {
+  killStaleChildren(dir);
   const cdir = join(dir, 'containerd');
   const paths = containerdPaths(cdir);
   if (existsSync(paths.config)) {
@@ -134,8 +156,8 @@ export async function cleanupNode(dir: string, nodeName: string, clusterCidr: st
   }
   await unmountUnder(dir);
   await removeBridge(bridgeNameFor(nodeName));
-  // The cluster route is shared by the nodes of this machine: removed with the last bridge.
-  if (clusterCidr && !(await anyNodeBridge())) await removeClusterRoute(clusterCidr);
+  // The cluster route is shared by the nodes of this machine: removed with the cluster's last bridge.
+  if (clusterCidr && !(await anyNodeBridgeIn(clusterCidr))) await removeClusterRoute(clusterCidr);
   removeCgroups(cgroupRootFor(nodeName));
   rmSync(dir, { recursive: true, force: true });
 }

@@ -56,8 +56,12 @@ export async function removeClusterRoute(clusterCidr: string): Promise<void> {
   await run('ip', ['route', 'del', 'unreachable', clusterCidr]).catch(() => undefined);
 }
 
-/** True while a k8ts node bridge (`k8br…`) exists on this machine. */
-export async function anyNodeBridge(): Promise<boolean> {
-  const { stdout } = await run('ip', ['-o', 'link', 'show', 'type', 'bridge']);
-  return /^\d+: k8br[0-9a-f]{6}[:@]/m.test(stdout);
+/** True while a k8ts node bridge (`k8br…`) with an address inside `clusterCidr` exists on this machine. */
+export async function anyNodeBridgeIn(clusterCidr: string): Promise<boolean> {
+  const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show', 'type', 'bridge']);
+  for (const line of stdout.split('\n')) {
+    const m = /^\d+: (k8br[0-9a-f]{6})\s+inet (\d+\.\d+\.\d+\.\d+)\//.exec(line);
+    if (m && cidrContains(clusterCidr, m[2]!)) return true;
+  }
+  return false;
 }
