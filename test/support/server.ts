@@ -54,6 +54,8 @@ export interface ServerOptions {
   extraArgs?: string[];
   dataDir?: string;
   port?: number;
+  /** Run the server's local node (a real `k8ts agent`, needs root) instead of `--disable-agent`. */
+  localNode?: boolean;
 }
 
 export interface RunResult {
@@ -106,7 +108,7 @@ export class TestServer {
   }
 
   async launch(): Promise<void> {
-    const args = ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), '--disable-agent'];
+    const args = ['server', '--data-dir', this.dataDir, '--https-listen-port', String(this.port), ...(this.opts.localNode ? [] : ['--disable-agent'])];
     if (this.opts.datastore) args.push('--datastore-endpoint', this.opts.datastore);
     args.push(...(this.opts.extraArgs ?? []));
     // K8TS_TEST_NODE_ARGS: extra node flags for the server process (e.g. `--cpu-prof` when profiling a benchmark).
@@ -147,7 +149,8 @@ export class TestServer {
     if (!p || p.exitCode !== null || p.signalCode !== null) return p?.exitCode ?? null;
     const exited = new Promise<number | null>((r) => p.once('exit', (code) => r(code)));
     p.kill('SIGTERM');
-    const timer = setTimeout(() => p.kill('SIGKILL'), 10_000);
+    // A local node stops first (kubelet, containerd, registry), within the server's 20 s for it.
+    const timer = setTimeout(() => p.kill('SIGKILL'), this.opts.localNode ? 30_000 : 10_000);
     const code = await exited;
     clearTimeout(timer);
     return code;
