@@ -19,6 +19,7 @@ import { statefulSetController } from './statefulset/index.js';
 import { deploymentController } from './deployment/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
+import { persistentVolumeBinderController } from './persistentvolume/index.js';
 
 export const CONTROLLERS: ControllerDescriptor[] = [
   deploymentController,
@@ -40,4 +41,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   statefulSetController,
   rootCaCertPublisherController,
   nodeIpamController,
+  persistentVolumeBinderController,
 ];

@@ -109,7 +109,13 @@ export class RuntimeManager {
     let sandboxId = a.sandboxId;
     let podIP = rs.sandboxes[0]?.ip;
     const sbAttempt = a.createSandbox ? a.sandboxAttempt : rs.sandboxes[0]?.attempt ?? 0;
-    if (!a.startInit && a.start.length === 0) return waiting;
+    if (!a.startInit && a.start.length === 0) {
+      // Nothing to start: still refresh configMap/secret/downwardAPI/projected contents (and tokens) of a running pod.
+      if (!a.createSandbox && a.sandboxId) {
+        await this.e.prepare(pod).catch((e: Error) => this.d.event(pod, 'Warning', 'FailedMount', e.message));
+      }
+      return waiting;
+    }
 
     // Volumes before the sandbox, as upstream (a pod whose volumes cannot mount gets no sandbox).
     let prepared: unknown;
