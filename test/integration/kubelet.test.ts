@@ -53,7 +53,7 @@ describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
   const cond = (p: PodJson, t: string): string | undefined => p.status.conditions?.find((c) => c.type === t)?.status;
 
   before(async () => {
-    server = await TestServer.start({ extraArgs: ['--cluster-cidr', '10.88.0.0/16', '--metric-resolution', '2s'] });
+    server = await TestServer.start({ extraArgs: ['--cluster-cidr', '10.88.0.0/16', '--metric-resolution', '2s', '--horizontal-pod-autoscaler-sync-period', '2s'] });
     const t0 = Date.now();
     node = await TestNode.start(server, { name: NODE, podCidr: POD_CIDR, staticPods: true });
     console.log(`# node Ready ${Date.now() - t0} ms after the agent started`);
@@ -323,5 +323,33 @@ spec:
     assert.match(top, /^talker\s+\d+m\s+\d+Mi/);
     const topNode = await server.k(['top', 'node', NODE, '--no-headers']);
     assert.match(topNode, new RegExp(`^${NODE}\\s+\\d+m\\s+\\d+%\\s+\\d+Mi`));
+  });
+
+  it('scales a Deployment on real CPU usage (HPA over the metrics the kubelet reports from CRI stats)', async () => {
+    await server.k(['apply', '-f', '-'], `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: burner}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: burner}}
+  template:
+    metadata: {labels: {app: burner}}
+    spec:
+      terminationGracePeriodSeconds: 0
+      containers:
+      - name: c
+        image: busybox
+        command: ["sh", "-c", "while :; do :; done"]
+        resources: {requests: {cpu: 50m}, limits: {cpu: 100m}}
+`);
+    await server.k(['autoscale', 'deployment', 'burner', '--cpu-percent=50', '--min=1', '--max=2']);
+    // ~100m used of a 50m request is 200 % of the request, four times the target: the HPA goes to its maximum.
+    await eventually(async () => (await server.k(['get', 'deployment', 'burner', '-o', 'jsonpath={.spec.replicas}'])) === '2', 90_000, 500);
+    const hpa = JSON.parse(await server.k(['get', 'hpa', 'burner', '-o', 'json'])) as { status: { currentMetrics?: { resource?: { current?: { averageUtilization?: number } } }[] } };
+    const util = hpa.status.currentMetrics?.[0]?.resource?.current?.averageUtilization ?? 0;
+    assert.ok(util > 100, `CPU utilization from real usage: ${util}%`);
+    await server.k(['delete', 'hpa', 'burner']);
+    await server.k(['delete', 'deployment', 'burner']);
   });
 });
