@@ -32,7 +32,8 @@ import type { Logger } from '../../util/logger.js';
 import type { RegistryStore } from '../registry/store.js';
 import type { ResourceRequest } from '../http/resources.js';
 import { ADDRESS_TYPES } from '../resourcemetrics/scraper.js';
-import { KubeletTransport, splice, type KubeletAddress } from './transport.js';
+import { KubeletTransport, type KubeletAddress } from './transport.js';
+import { splice } from '../../util/streams.js';
 
 export { KubeletTransport, type ClientCert } from './transport.js';
 

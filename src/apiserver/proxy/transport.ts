@@ -10,7 +10,6 @@ import { Agent, request, type RequestOptions } from 'node:https';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { connect, type TLSSocket } from 'node:tls';
 import { isIP } from 'node:net';
-import type { Duplex } from 'node:stream';
 
 export interface ClientCert {
   cert: string;
@@ -86,16 +85,3 @@ export class KubeletTransport {
   static hostHeader = hostHeader;
 }
 
-/** Pipes `a` and `b` both ways; when one closes or fails, both are closed. */
-export function splice(a: Duplex, b: Duplex): void {
-  const kill = () => {
-    a.destroy();
-    b.destroy();
-  };
-  a.on('error', kill);
-  b.on('error', kill);
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-  a.pipe(b);
-  b.pipe(a);
-}

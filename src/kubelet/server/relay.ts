@@ -10,6 +10,7 @@
 import { connect, type Socket } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { splice } from '../../util/streams.js';
 
 /** The request head to send upstream (see the module contract). */
 export function upstreamHead(req: IncomingMessage, target: URL, drop: readonly string[] = []): string {
@@ -30,19 +31,6 @@ export function rawReply(socket: Duplex, code: number, reason: string, body: str
   socket.end(`HTTP/1.1 ${code} ${reason}\r\nContent-Type: ${contentType}\r\nContent-Length: ${b.length}\r\nConnection: close\r\n\r\n${b.toString('latin1')}`, 'latin1');
 }
 
-/** Pipes `a` and `b` both ways; when one ends or fails, the other is ended or destroyed. */
-export function splice(a: Duplex, b: Duplex): void {
-  const kill = () => {
-    a.destroy();
-    b.destroy();
-  };
-  a.on('error', kill);
-  b.on('error', kill);
-  a.on('close', () => b.destroy());
-  b.on('close', () => a.destroy());
-  a.pipe(b);
-  b.pipe(a);
-}
 
 /** Relays the upgrade request `req` (whose socket is `socket`, `head` read past its headers) to `target` (http:). */
 export function relayUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: URL, onError?: (err: Error) => void): void {

@@ -21,6 +21,7 @@
  */
 import type { Container, Pod } from 'kubernetes-types/core/v1.js';
 import { tryParseQuantity } from '../../machinery/quantity.js';
+import { HELP, esc, num } from '../stats/resource.js';
 
 export const ANNOTATION_CPU_USAGE = 'k8ts.io/simulated-cpu-usage';
 export const ANNOTATION_MEMORY_USAGE = 'k8ts.io/simulated-memory-usage';
@@ -107,19 +108,6 @@ export interface RunningPod {
   startedMs: number;
 }
 
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const num = (v: number) => (Number.isInteger(v) ? String(v) : v.toPrecision(15).replace(/\.?0+$/, ''));
-
-const HELP: Array<[string, string, string]> = [
-  ['container_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the container in core-seconds'],
-  ['container_memory_working_set_bytes', 'gauge', 'Current working set of the container in bytes'],
-  ['container_start_time_seconds', 'gauge', 'Start time of the container since unix epoch in seconds'],
-  ['node_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the node in core-seconds'],
-  ['node_memory_working_set_bytes', 'gauge', 'Current working set of the node in bytes'],
-  ['pod_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the pod in core-seconds'],
-  ['pod_memory_working_set_bytes', 'gauge', 'Current working set of the pod in bytes'],
-  ['resource_scrape_error', 'gauge', '1 if there was an error while getting container metrics, 0 otherwise'],
-];
 
 /**
  * The `/metrics/resource` text for `nodes` and the pods running on them, sampled at `nowMs`.

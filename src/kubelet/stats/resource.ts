@@ -48,10 +48,13 @@ export async function readNodeUsage(nowMs = Date.now()): Promise<NodeUsage> {
   return parseNodeUsage(stat, mem, nowMs);
 }
 
-const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-const num = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15))));
+/** Prometheus label value escaping. */
+export const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+/** A sample value as the kubelet prints it. */
+export const num = (v: number) => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(15))));
 
-const HELP: Array<[string, string, string]> = [
+/** The /metrics/resource series: name, type, help text (upstream's). */
+export const HELP: Array<[string, string, string]> = [
   ['container_cpu_usage_seconds_total', 'counter', 'Cumulative cpu time consumed by the container in core-seconds'],
   ['container_memory_working_set_bytes', 'gauge', 'Current working set of the container in bytes'],
   ['container_start_time_seconds', 'gauge', 'Start time of the container since unix epoch in seconds'],

@@ -6,6 +6,7 @@ import type { Container, DownwardAPIVolumeFile, KeyToPath, ResourceFieldSelector
 import { parseQuantity } from '../../machinery/quantity.js';
 import type { ConfigMap, Pod, Secret } from '../types.js';
 import type { Payload } from './atomicwriter.js';
+import { extractMetadataField, formatMap, goQuote } from '../container/fieldpath.js';
 
 export const DEFAULT_MODE = 0o644;
 
@@ -49,61 +50,10 @@ function keyPayload(
   return out;
 }
 
-/** Go's strconv.Quote for the characters pod labels and annotations can hold. */
-export function goQuote(s: string): string {
-  const named: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v', '"': '\\"', '\\': '\\\\' };
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (named[ch]) out += named[ch];
-    else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if ((c >= 0x80 && c < 0xa0) || c === 0xad || (c >= 0x200b && c <= 0x200f) || c === 0x2028 || c === 0x2029 || c === 0xfeff) {
-      out += `\\u${c.toString(16).padStart(4, '0')}`;
-    } else out += ch;
-  }
-  return out + '"';
-}
-
-/** Upstream's fieldpath.FormatMap: `key="value"` lines sorted by key, no trailing newline. */
-export function formatMap(m: Record<string, string> | undefined): string {
-  return Object.keys(m ?? {})
-    .sort()
-    .map((k) => `${k}=${goQuote(m![k]!)}`)
-    .join('\n');
-}
-
-function splitSubscript(fieldPath: string): [string, string] | undefined {
-  if (!fieldPath.endsWith("']")) return undefined;
-  const s = fieldPath.slice(0, -2);
-  const i = s.indexOf("['");
-  if (i <= 0) return undefined;
-  return [s.slice(0, i), s.slice(i + 2)];
-}
+export { goQuote, formatMap };
 
 /** Upstream's fieldpath.ExtractFieldPathAsString for a pod (the fields downwardAPI volumes accept). */
-export function podFieldValue(pod: Pod, fieldPath: string): string {
-  const meta = pod.metadata ?? {};
-  const sub = splitSubscript(fieldPath);
-  if (sub) {
-    const [path, key] = sub;
-    if (path === 'metadata.annotations') return meta.annotations?.[key] ?? '';
-    if (path === 'metadata.labels') return meta.labels?.[key] ?? '';
-    throw new Error(`fieldPath "${fieldPath}" does not support subscript`);
-  }
-  switch (fieldPath) {
-    case 'metadata.annotations':
-      return formatMap(meta.annotations);
-    case 'metadata.labels':
-      return formatMap(meta.labels);
-    case 'metadata.name':
-      return meta.name ?? '';
-    case 'metadata.namespace':
-      return meta.namespace ?? '';
-    case 'metadata.uid':
-      return meta.uid ?? '';
-  }
-  throw new Error(`unsupported fieldPath: ${fieldPath}`);
-}
+export const podFieldValue = (pod: Pod, fieldPath: string): string => extractMetadataField(pod, fieldPath);
 
 function findContainer(pod: Pod, name: string | undefined): Container {
   const all = [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])];
