@@ -26,6 +26,7 @@ import { pushOfflineImages, startRegistry, type LocalRegistry } from './images/r
 import { Kubelet, type KubeletConfig, type PodProber } from './kubelet.js';
 import type { PodEnvironment } from './kuberuntime/manager.js';
 import { NODES, type Node } from './types.js';
+import { cleanupHostPorts } from './hostport/manager.js';
 import { anyNodeBridgeIn, bridgeNameFor, ensureBridge, ensureClusterRoute, gatewayOf, removeBridge, removeClusterRoute } from './network.js';
 
 export interface RealAgentConfig {
@@ -155,6 +156,7 @@ export async function cleanupNode(dir: string, nodeName: string, clusterCidr: st
     if (killed.length) log.info({ shims: killed.length }, 'killed leftover shims');
   }
   await unmountUnder(dir);
+  await cleanupHostPorts(nodeName);
   await removeBridge(bridgeNameFor(nodeName));
   // The cluster route is shared by the nodes of this machine: removed with the cluster's last bridge.
   if (clusterCidr && !(await anyNodeBridgeIn(clusterCidr))) await removeClusterRoute(clusterCidr);

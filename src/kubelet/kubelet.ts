@@ -34,6 +34,8 @@ import { RuntimeManager, type PodEnvironment } from './kuberuntime/manager.js';
 import { readPodStatus, type RuntimePodStatus } from './kuberuntime/runtimestatus.js';
 import { K8TS_NODE, POD_UID } from './kuberuntime/labels.js';
 import { generatePodStatus, type Waiting } from './status/generate.js';
+import { HostPortManager } from './hostport/manager.js';
+import type { HostPortMapping } from './hostport/rules.js';
 import { nodeConditions, nodeObject, nodeStatus, readMachineInfo, readPressure, type MachineInfo, type NodeShape } from './node/nodestatus.js';
 
 type Lease = LeaseT & KubeObject;
@@ -107,11 +109,14 @@ export class Kubelet {
   private synced = false;
   readonly podsDir: string;
   readonly logsDir: string;
+  private readonly hostPorts: HostPortManager;
+  private hostPortTimer: NodeJS.Timeout | undefined;
 
   constructor(readonly cfg: KubeletConfig, readonly deps: KubeletDeps) {
     this.machine = readMachineInfo(cfg.dir);
     this.podsDir = `${cfg.dir}/pods`;
     this.logsDir = `${cfg.dir}/logs`;
+    this.hostPorts = new HostPortManager(cfg.nodeName, deps.log.child({ part: 'hostports' }));
     this.recorder = new EventRecorder({ client: deps.client, component: 'kubelet', host: cfg.nodeName, log: deps.log });
     this.runtime = new RuntimeManager({
       cri: deps.cri,
@@ -436,6 +441,7 @@ export class Kubelet {
     const sb = rs.sandboxes[0];
     this.prober?.update(pod, pod.spec?.hostNetwork ? this.cfg.nodeIP : sb?.ip, rs.containers.filter((c) => c.sandboxId === sb?.id && !c.init).map((c) => ({ name: c.name, containerId: c.id, running: c.state === 'CONTAINER_RUNNING', startedAtMs: c.startedAtMs })));
     const t2 = performance.now();
+    if (pod.spec?.containers?.some((c) => c.ports?.some((p) => p.hostPort))) this.hostPortsDirty();
     const status = await this.writeStatus(rec, rs);
     if (actions.createSandbox || actions.start.length) this.deps.log.debug({ pod: `${pod.metadata?.namespace}/${pod.metadata?.name}`, runtimeMs: Math.round(t1 - t0), readMs: Math.round(t2 - t1), statusMs: Math.round(performance.now() - t2) }, 'pod synced');
     if (status === 'Succeeded' || status === 'Failed') {
@@ -505,12 +511,46 @@ export class Kubelet {
     this.queue.add(pod.metadata!.uid!);
   }
 
+  /** hostPort mappings of the pods running on the pod network with an IP. */
+  hostPortMappings(): HostPortMapping[] {
+    const out: HostPortMapping[] = [];
+    for (const [uid, r] of this.pods) {
+      if (r.deleted || r.pod.spec?.hostNetwork) continue;
+      const sb = this.snapshots.get(uid)?.sandboxes[0];
+      if (!sb?.ready || !sb.ip) continue;
+      for (const c of r.pod.spec?.containers ?? []) {
+        for (const p of c.ports ?? []) {
+          if (!p.hostPort) continue;
+          out.push({
+            pod: `${r.pod.metadata!.namespace ?? 'default'}/${r.pod.metadata!.name}`,
+            protocol: (p.protocol ?? 'TCP') as HostPortMapping['protocol'],
+            hostPort: p.hostPort,
+            ...(p.hostIP ? { hostIP: p.hostIP } : {}),
+            podIP: sb.ip,
+            containerPort: p.containerPort,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Re-applies the hostPort rules soon (coalesced) when a pod with host ports changed. */
+  private hostPortsDirty(): void {
+    if (this.hostPortTimer) return;
+    this.hostPortTimer = setTimeout(() => {
+      this.hostPortTimer = undefined;
+      void this.hostPorts.sync(this.hostPortMappings());
+    }, 50);
+  }
+
   private async cleanupPod(uid: string): Promise<void> {
     this.prober?.removePod(uid);
     this.snapshots.delete(uid);
     this.backoff.forgetPrefix(`${uid}/`);
     const r = this.pods.get(uid);
     if (r?.deleted) this.pods.delete(uid);
+    this.hostPortsDirty();
     // The pod's CRI log directory goes with it (`<ns>_<name>_<uid>`).
     try {
       for (const d of readdirSync(this.logsDir)) if (d.endsWith(`_${uid}`)) rmSync(join(this.logsDir, d), { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { get } from 'node:http';
 import { TestServer, eventually, tool } from '../support/server.js';
 import { REAL_NODE_SKIP, TestNode } from '../support/node.js';
 import { bridgeNameFor } from '../../src/kubelet/network.js';
+import { nodeChains } from '../../src/kubelet/hostport/rules.js';
 
 const NODE = `it-node-${process.pid % 10000}`;
 const OCTET = 100 + (process.pid % 100);
@@ -66,6 +67,7 @@ describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
     const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
     assert.ok(!links.includes(`${bridgeNameFor(NODE)}:`), 'the node bridge is removed');
     for (const h of readdirSync('/sys/fs/cgroup')) assert.ok(!existsSync(`/sys/fs/cgroup/${h}/k8ts/${NODE}`), `cgroup ${h}/k8ts/${NODE} removed`);
+    assert.ok(!execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).includes(nodeChains(NODE).hostports), 'the node\'s hostport chains are removed');
   });
 
   it('registers the node with real capacity, node info and a pod CIDR', async () => {
@@ -351,5 +353,32 @@ spec:
     assert.ok(util > 100, `CPU utilization from real usage: ${util}%`);
     await server.k(['delete', 'hpa', 'burner']);
     await server.k(['delete', 'deployment', 'burner']);
+  });
+
+  it('forwards a hostPort on the node address to the pod, in K8TS- chains only', async () => {
+    const hostPort = 30000 + (process.pid % 2000);
+    await server.k(['apply', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: hostport}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: web
+    image: busybox
+    command: ["sh", "-c", "echo via-hostport > /tmp/index.html; exec httpd -f -p 80 -h /tmp"]
+    ports: [{containerPort: 80, hostPort: ${hostPort}}]
+`);
+    const p = await until(async () => { const x = await pod('hostport'); return x.status.phase === 'Running' ? x : undefined; }, 60_000);
+    const nodeIP = `10.88.${OCTET}.1`;
+    const r = await until(async () => { try { return await httpGet(`http://${nodeIP}:${hostPort}/index.html`); } catch { return undefined; } }, 20_000, 200);
+    assert.equal(r.body.trim(), 'via-hostport');
+    const save = execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' });
+    const ours = save.split('\n').filter((l) => l.includes(p.status.podIP!) || l.includes(`--dport ${hostPort}`));
+    assert.ok(ours.length >= 2, save);
+    for (const l of ours) assert.match(l, /^-A K8TS-/, l);
+    assert.doesNotMatch(save, /CNI-/, 'no CNI portmap chains');
+    await server.k(['delete', 'pod', 'hostport']);
+    await eventually(() => !execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).includes(`--dport ${hostPort}`), 20_000, 200);
   });
 });

@@ -33,9 +33,9 @@ describe('containerd config rendering', () => {
     assert.throws(() => writeContainerdFiles({ ...cfg, dir: '/nonexistent/' + 'x'.repeat(100) }), /too long for a unix socket/);
   });
 
-  it('renders a bridge + host-local + portmap conflist without masquerade', () => {
+  it('renders a bridge + host-local conflist without masquerade (no portmap: hostPorts are K8TS- chains)', () => {
     const c = renderCniConflist(cfg) as { plugins: Record<string, any>[] };
-    assert.deepEqual(c.plugins.map((p) => p.type), ['bridge', 'portmap']);
+    assert.deepEqual(c.plugins.map((p) => p.type), ['bridge']);
     const br = c.plugins[0]!;
     assert.equal(br.bridge, 'k8tsu0');
     assert.equal(br.isGateway, true);

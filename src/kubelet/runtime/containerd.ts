@@ -4,7 +4,7 @@
 // Contract:
 // - Everything containerd writes that is configurable lives under `dir`: root `<dir>/root`, state
 //   `<dir>/state`, gRPC socket `<dir>/containerd.sock` (ttrpc `<dir>/containerd.sock.ttrpc`), no
-//   debug or metrics socket, runc root `<dir>/runc`, CNI config `<dir>/cni`, host-local IPAM data
+//   debug or metrics socket, runc root `<dir>/runc`, CNI config `<dir>/cni` (bridge + host-local), IPAM data
 //   `<dir>/ipam`, registry hosts `<dir>/certs.d`, log `<dir>/containerd.log`.
 //   Pod network namespaces are bind-mounted under `<dir>/state/…/netns` (netns_mounts_under_state_dir).
 //   Not configurable in containerd 1.6, so outside `dir`: shim sockets (/run/containerd/s/…), which
@@ -150,8 +150,9 @@ disabled_plugins = [${DISABLED_PLUGINS.map(q).join(', ')}]
 
 /**
  * CNI conflist: bridge (gateway on the bridge, no masquerade) with host-local IPAM over the pod
- * CIDR, then portmap for hostPort. Loopback is not listed: containerd's CRI brings `lo` up itself
- * with the `loopback` plugin from bin_dir.
+ * CIDR. Loopback is not listed: containerd's CRI brings `lo` up itself with the `loopback` plugin
+ * from bin_dir. No portmap: its CNI-* iptables chains are not ours to write; the kubelet programs
+ * hostPorts in its own K8TS- chains (kubelet/hostport/).
  */
 export function renderCniConflist(c: Pick<ContainerdConfig, 'dir' | 'podCidr' | 'bridgeName' | 'networkName'>): object {
   if (c.bridgeName.length > 15) throw new Error(`bridge name ${c.bridgeName} longer than 15 characters`);
@@ -172,7 +173,6 @@ export function renderCniConflist(c: Pick<ContainerdConfig, 'dir' | 'podCidr' | 
           routes: [{ dst: '0.0.0.0/0' }],
         },
       },
-      { type: 'portmap', capabilities: { portMappings: true } },
     ],
   };
 }
