@@ -282,7 +282,7 @@ describe('kubelet pod features on containerd', { skip: REAL_NODE_SKIP }, () => {
 
   after(async () => {
     await node?.stop();
-    await server?.stop();
+    await server?.destroy();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

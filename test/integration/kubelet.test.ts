@@ -62,7 +62,7 @@ describe('kubelet on containerd', { skip: REAL_NODE_SKIP }, () => {
 
   after(async () => {
     await node?.stop();
-    await server?.stop();
+    await server?.destroy();
     // Nothing of the node is left: bridge, cgroups.
     const links = execFileSync('ip', ['-o', 'link', 'show'], { encoding: 'utf8' });
     assert.ok(!links.includes(`${bridgeNameFor(NODE)}:`), 'the node bridge is removed');
