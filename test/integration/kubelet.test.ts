@@ -381,4 +381,24 @@ spec:
     await server.k(['delete', 'pod', 'hostport']);
     await eventually(() => !execFileSync('iptables-save', ['-t', 'nat'], { encoding: 'utf8' }).includes(`--dport ${hostPort}`), 20_000, 200);
   });
+
+  it('reaps orphaned zombies in a pod that shares its PID namespace (the pause process is PID 1)', async () => {
+    await server.k(['apply', '-f', '-'], `
+apiVersion: v1
+kind: Pod
+metadata: {name: reaper}
+spec:
+  terminationGracePeriodSeconds: 0
+  shareProcessNamespace: true
+  containers:
+  - name: c
+    image: busybox
+    command: ["sh", "-c", "for i in 1 2 3; do sh -c 'sleep 0.2 &'; done; exec sleep 3600"]
+`);
+    await eventually(async () => (await pod('reaper')).status.phase === 'Running', 60_000, 200);
+    await new Promise((r) => setTimeout(r, 1500));
+    const zombies = await server.k(['exec', 'reaper', '--', 'sh', '-c', "grep -l '^[0-9]* ([^)]*) Z' /proc/[0-9]*/stat || true"]);
+    assert.equal(zombies.trim(), '', 'no zombie processes');
+    assert.match(await server.k(['exec', 'reaper', '--', 'cat', '/proc/1/cmdline']), /^\/bin\/sh/);
+  });
 });

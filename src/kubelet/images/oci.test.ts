@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { existsSync } from 'node:fs';
 import {
   MEDIA_TYPE_CONFIG, MEDIA_TYPE_LAYER_GZIP, MEDIA_TYPE_MANIFEST, REQUIRED_APPLETS, buildImage, buildOfflineImages, busyboxRootfs,
-  layerFromTar, normalizeReference, ociPlatform, offlineImageRefs, sha256, writeOciLayoutTar,
+  layerFromTar, normalizeReference, ociPlatform, offlineImageRefs, sha256, writeOciLayoutTar, PAUSE_ENTRYPOINT,
 } from './oci.js';
 import { readTar, writeTar } from './tar.js';
 
@@ -78,7 +78,7 @@ describe('OCI image building', () => {
     assert.notEqual(a.busybox.manifest.descriptor.digest, a.pause.manifest.descriptor.digest);
     assert.deepEqual(a.busybox.configJson.config.Cmd, ['sh']);
     assert.deepEqual(a.busybox.configJson.config.Env, ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin']);
-    assert.deepEqual(a.pause.configJson.config.Entrypoint, ['/bin/sleep', 'infinity']);
+    assert.deepEqual(a.pause.configJson.config.Entrypoint, PAUSE_ENTRYPOINT);
     assert.equal(a.busybox.configJson.architecture, ociPlatform().architecture);
     const names = new Set(readTar(gunzipSync(a.busybox.layers[0]!.data)).map((e) => e.path));
     for (const applet of REQUIRED_APPLETS) assert.ok(names.has(`bin/${applet}`), applet);

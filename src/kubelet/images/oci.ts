@@ -4,10 +4,9 @@
  * - `busybox`: one layer with `/bin/busybox`, a symlink in `/bin` for every applet, `/etc/passwd`,
  *   `/etc/group`, `/tmp` (1777), `/root`, `/var/www`; `Cmd ["sh"]`.
  * - `pause`: the same layer (same digest, so registries and containerd store it once) with
- *   `Entrypoint ["/bin/sleep", "infinity"]`. It stands in for upstream's `registry.k8s.io/pause`:
- *   the sandbox container only has to exist and hold the pod's namespaces. Unlike upstream's pause it
- *   neither reaps zombies nor exits on SIGTERM (PID 1 without a handler ignores it); containerd
- *   stops sandboxes with SIGKILL, so that is harmless.
+ *   {@link PAUSE_ENTRYPOINT} (a shell loop). It stands in for upstream's `registry.k8s.io/pause`: it
+ *   holds the pod's namespaces, exits 0 on SIGTERM and, as PID 1 of a pod that shares its PID
+ *   namespace, reaps orphaned zombies.
  *
  * Contract: builds are deterministic. The same busybox binary, options and applet list give
  * byte-identical layers, configs and manifests (fixed mtimes, uid/gid 0, sorted entries, gzip with
@@ -258,6 +257,12 @@ export interface OfflineImages {
   pause: OciImage;
 }
 
+/**
+ * The pause container's program, as upstream's /pause does: sleep forever, exit 0 on SIGTERM/SIGINT,
+ * and as PID 1 of a shared PID namespace reap orphaned zombies (ash's `wait` reaps any child).
+ */
+export const PAUSE_ENTRYPOINT = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 2147483647 & wait; done'];
+
 /** Builds the busybox and pause images from one busybox layer. */
 export function buildOfflineImages(opts: BusyboxOptions = {}): OfflineImages {
   const layer = busyboxLayer(opts);
@@ -266,7 +271,7 @@ export function buildOfflineImages(opts: BusyboxOptions = {}): OfflineImages {
   const pause = buildImage({
     layers: [layer],
     platform,
-    config: { Env: [DEFAULT_PATH_ENV], Entrypoint: ['/bin/sleep', 'infinity'], Labels: { 'io.k8ts.image': 'pause' } },
+    config: { Env: [DEFAULT_PATH_ENV], Entrypoint: PAUSE_ENTRYPOINT, Labels: { 'io.k8ts.image': 'pause' } },
   });
   return { busybox, pause };
 }
