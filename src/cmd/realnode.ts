@@ -79,7 +79,8 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
         }
         const manifests = new ManifestEndpoint({ nodeName, onUpdate: (u) => k.setSourcePods('http-endpoint', u.pods), log: plog });
         const cri = k.deps.cri;
-        const srv = await startKubeletServer({
+        // The server starts while the kubelet registers (its port is fixed in the Node already).
+        void startKubeletServer({
           host: {
             nodeName,
             pods: () => k.podList(),
@@ -94,8 +95,10 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
           ...(caPem ? { caPem } : {}),
           log: log.child({ part: 'kubelet-server' }),
           signal: sig,
-        });
-        log.info({ address: `${k.cfg.nodeIP}:${srv.port}` }, 'kubelet server listening');
+        }).then(
+          (srv) => log.info({ address: `${k.cfg.nodeIP}:${srv.port}` }, 'kubelet server listening'),
+          (e: Error) => log.error({ err: e.message }, 'kubelet server failed to start: logs, exec, port-forward and metrics are unavailable'),
+        );
       },
       makeProber: (k: Kubelet) => new ProbeManager({
         exec: criProbeExec(k.deps.cri),

@@ -22,7 +22,7 @@ import { sleep } from '../util/abort.js';
 import { CriClient } from './runtime/cri/client.js';
 import { killShims, startContainerd, containerdPaths, unmountUnder, type RegistryMirror, type RunningContainerd } from './runtime/containerd.js';
 import { buildOfflineImages } from './images/oci.js';
-import { pushOfflineImages, startRegistry, type LocalRegistry } from './images/registry.js';
+import { freePort, pushOfflineImages, startRegistry, type LocalRegistry } from './images/registry.js';
 import { Kubelet, type KubeletConfig, type PodProber } from './kubelet.js';
 import type { PodEnvironment } from './kuberuntime/manager.js';
 import { NODES, type Node } from './types.js';
@@ -101,18 +101,30 @@ export async function runRealAgent(cfg: RealAgentConfig, client: RestClient, hoo
   let ctrd: RunningContainerd | undefined;
   const mirrors = [...cfg.mirrors];
   try {
+    // The registry (with the offline images pushed) and containerd start side by side: the mirror
+    // address is fixed first, containerd only needs it in its hosts.toml.
+    let registryReady: Promise<void> = Promise.resolve();
     if (cfg.offlineImages) {
-      registry = await startRegistry({ dir: join(cfg.dir, 'registry'), signal });
-      await pushOfflineImages(registry.url, buildOfflineImages(), signal);
-      for (const r of ['docker.io', 'registry.k8s.io']) if (!mirrors.some((m) => m.registry === r)) mirrors.push({ registry: r, endpoints: [registry.url] });
-      log.info({ url: registry.url }, 'offline image registry ready');
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      for (const r of ['docker.io', 'registry.k8s.io']) if (!mirrors.some((m) => m.registry === r)) mirrors.push({ registry: r, endpoints: [url] });
+      registryReady = (async () => {
+        registry = await startRegistry({ dir: join(cfg.dir, 'registry'), port, signal });
+        await pushOfflineImages(registry.url, buildOfflineImages(), signal);
+        log.info({ url: registry.url }, 'offline image registry ready');
+      })();
     }
     let endpoint = cfg.containerRuntimeEndpoint;
-    if (!endpoint) {
-      ctrd = await startContainerd({ dir: join(cfg.dir, 'containerd'), sandboxImage: cfg.pauseImage, podCidr, bridgeName: bridge, mirrors });
-      endpoint = ctrd.endpoint;
-      log.info({ pid: ctrd.pid, endpoint }, 'containerd ready');
-    }
+    const containerdReady = endpoint
+      ? Promise.resolve()
+      : startContainerd({ dir: join(cfg.dir, 'containerd'), sandboxImage: cfg.pauseImage, podCidr, bridgeName: bridge, mirrors }).then((c) => {
+          ctrd = c;
+          endpoint = c.endpoint;
+          log.info({ pid: c.pid, endpoint: c.endpoint }, 'containerd ready');
+        });
+    const [reg, run] = await Promise.allSettled([registryReady, containerdReady]);
+    for (const r of [reg, run]) if (r.status === 'rejected') throw r.reason;
+    if (!endpoint) throw new Error('no container runtime endpoint');
     const cri = new CriClient({ endpoint });
     try {
       const v = await cri.version();
