@@ -10,12 +10,13 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CriClient, type ContainerConfig, type PodSandboxConfig } from '../../src/kubelet/runtime/cri/client.js';
-import { killShims, startContainerd, unmountUnder, type RunningContainerd } from '../../src/kubelet/runtime/containerd.js';
+import { startContainerd, type RunningContainerd } from '../../src/kubelet/runtime/containerd.js';
+import { teardownContainerd } from '../support/containerd.js';
 
 const run = promisify(execFile);
 const canRun = process.getuid?.() === 0 && existsSync('/usr/bin/containerd') && existsSync('/usr/sbin/runc') &&
@@ -93,28 +94,7 @@ describe('CRI on the agent\'s own containerd', { skip: canRun ? false : 'needs r
   });
 
   after(async () => {
-    if (cri) {
-      try {
-        for (const s of await cri.listPodSandbox()) {
-          await cri.stopPodSandbox(s.id).catch(() => undefined);
-          await cri.removePodSandbox(s.id).catch(() => undefined);
-        }
-      } catch { /* containerd may be gone */ }
-      cri.close();
-    }
-    if (ctrd) {
-      await ctrd.stop();
-      killShims(ctrd.paths.socket);
-    }
-    if (dir) await unmountUnder(dir);
-    for (const p of netnsPaths) {
-      if (existsSync(p)) {
-        await run('umount', [p]).catch(() => undefined);
-        rmSync(p, { force: true });
-      }
-    }
-    await run('ip', ['link', 'del', BRIDGE]).catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await teardownContainerd({ cri, ctrd, dir, bridge: BRIDGE, netnsPaths });
   });
 
   it('answers Version, Status and ImageFsInfo', async () => {

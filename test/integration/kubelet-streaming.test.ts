@@ -15,14 +15,15 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CriClient, type ContainerConfig, type PodSandboxConfig } from '../../src/kubelet/runtime/cri/client.js';
-import { killShims, startContainerd, unmountUnder, type RunningContainerd } from '../../src/kubelet/runtime/containerd.js';
+import { startContainerd, type RunningContainerd } from '../../src/kubelet/runtime/containerd.js';
+import { teardownContainerd } from '../support/containerd.js';
 import { buildOfflineImages, writeOciLayoutTar } from '../../src/kubelet/images/oci.js';
 import { startKubeletServer, type KubeletServer, type KubeletServerHost } from '../../src/kubelet/server/server.js';
 import { collectResourceMetrics } from '../../src/kubelet/stats/resource.js';
@@ -158,28 +159,7 @@ describe('kubelet streaming: logs, exec, port-forward through the API server', {
     stop.abort();
     await kubelet?.close();
     await server?.destroy();
-    if (cri) {
-      try {
-        for (const s of await cri.listPodSandbox()) {
-          await cri.stopPodSandbox(s.id).catch(() => undefined);
-          await cri.removePodSandbox(s.id).catch(() => undefined);
-        }
-      } catch { /* containerd may be gone */ }
-      cri.close();
-    }
-    if (ctrd) {
-      await ctrd.stop();
-      killShims(ctrd.paths.socket);
-    }
-    if (dir) await unmountUnder(dir);
-    for (const p of netnsPaths) {
-      if (existsSync(p)) {
-        await run('umount', [p]).catch(() => undefined);
-        rmSync(p, { force: true });
-      }
-    }
-    await run('ip', ['link', 'del', BRIDGE]).catch(() => undefined);
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    await teardownContainerd({ cri, ctrd, dir, bridge: BRIDGE, netnsPaths });
   });
 
   it('serves containerLogs to a client certificate of the cluster CA only', async () => {
