@@ -19,6 +19,8 @@ import { RegistryStore } from './registry/store.js';
 import { podStrategy, type PodAdmissionOptions } from './registry/core/pods.js';
 import { daemonSetStrategy } from './registry/apps/daemonsets.js';
 import { namespaceStrategy, serviceStrategy } from './registry/core/services-namespaces.js';
+import { ServiceAllocator, type ServiceIPOptions } from './registry/core/serviceips/allocator.js';
+import { ServiceRegistryStore } from './registry/core/serviceips/store.js';
 import { definitionName, pruneUnknownFields, type Definitions } from './fieldvalidation.js';
 
 const PSEUDO = new Set(['/bindings']);
@@ -26,13 +28,16 @@ const PSEUDO = new Set(['/bindings']);
 export class Registries {
   private readonly stores = new Map<string, RegistryStore>();
   private readonly patchMetas = new Map<string, PatchMeta | undefined>();
+  /** ClusterIP and NodePort allocation (follows the services watch cache once started). */
+  readonly serviceAllocator: ServiceAllocator;
 
   constructor(
     store: Store,
     private readonly definitions: Definitions,
     log: Logger,
-    opts: { watchCacheSize?: number; podAdmission?: PodAdmissionOptions } = {},
+    opts: { watchCacheSize?: number; podAdmission?: PodAdmissionOptions; serviceIPs?: ServiceIPOptions } = {},
   ) {
+    this.serviceAllocator = new ServiceAllocator(opts.serviceIPs);
     const nsPrefix = resourcePrefix('', 'namespaces');
     let nsCacher: Cacher | undefined;
     const namespaces = { get: (name: string) => nsCacher?.get(objectKey(nsPrefix, undefined, name))?.obj };
@@ -47,9 +52,14 @@ export class Registries {
       let strategy: Strategy = genericStrategy(storageInfo, rulesFor(sv.group, sv.version, info.resource), printerFor(sv.group, info.resource));
       if (key === '/pods') strategy = podStrategy(strategy, opts.podAdmission);
       if (key === '/namespaces') strategy = namespaceStrategy(strategy);
-      if (key === '/services') strategy = serviceStrategy(strategy);
+      if (key === '/services') strategy = serviceStrategy(strategy, this.serviceAllocator);
       if (key === 'apps/daemonsets') strategy = daemonSetStrategy(strategy);
-      this.stores.set(key, new RegistryStore(storageInfo, strategy, store, cacher, namespaces, log));
+      this.stores.set(
+        key,
+        key === '/services'
+          ? new ServiceRegistryStore(storageInfo, strategy, store, cacher, namespaces, log, this.serviceAllocator)
+          : new RegistryStore(storageInfo, strategy, store, cacher, namespaces, log),
+      );
     }
   }
 
@@ -58,6 +68,8 @@ export class Registries {
     const all = [...this.stores.values()];
     for (const s of all) void s.cacher.run(signal);
     await Promise.all(all.map((s) => s.cacher.ready()));
+    this.serviceAllocator.start(this.byName('', 'services').cacher);
+    signal.addEventListener('abort', () => this.serviceAllocator.stop(), { once: true });
   }
 
   all(): RegistryStore[] {

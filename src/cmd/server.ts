@@ -19,6 +19,7 @@ import { RESOURCES } from '../api/resources.js';
 import type { Definitions } from '../apiserver/fieldvalidation.js';
 import { bootstrapObjects } from '../apiserver/bootstrap.js';
 import { serviceAccountTokensFor } from '../apiserver/serviceaccount/index.js';
+import { IPv4Range, PortRange } from '../apiserver/registry/core/serviceips/ranges.js';
 import { METRICS_DISCOVERY, startResourceMetrics } from '../apiserver/resourcemetrics/index.js';
 import { writeKubeconfig, type ClientConfig } from '../client/kubeconfig.js';
 import type { ControllerManagerConfig } from '../controllers/manager.js';
@@ -49,6 +50,7 @@ export const serverFlags = {
   'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics server scrapes kubelets for metrics.k8s.io (as metrics-server)' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'service virtual IP range' },
+  'service-node-port-range': { type: 'string', default: '30000-32767', help: 'NodePort range' },
   'cluster-dns': { type: 'string', default: '10.43.0.10', help: "cluster DNS address the local node's pods use" },
   'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
   'node-name': { type: 'string', help: 'name of the local node (default: the host name)' },
@@ -101,6 +103,12 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   mkdirSync(join(serverDir, 'db'), { recursive: true });
   const bind = flags['bind-address']!;
   const port = flags['https-listen-port'];
+  try {
+    new IPv4Range(flags['service-cidr']!);
+    new PortRange(flags['service-node-port-range']!);
+  } catch (e) {
+    throw new FlagError((e as Error).message);
+  }
 
   const ips = ['127.0.0.1'];
   if (bind !== '0.0.0.0' && bind !== '127.0.0.1' && bind !== '::') ips.push(bind);
@@ -124,6 +132,7 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
   const openapi = new OpenApiService({ resources: RESOURCES });
   const registries = new Registries(store, openapi.definitions() as unknown as Definitions, log.child({ component: 'registry' }), {
     watchCacheSize: flags['watch-cache-size'],
+    serviceIPs: { serviceCIDR: flags['service-cidr']!, nodePortRange: flags['service-node-port-range']! },
     podAdmission: {
       defaultTolerationSeconds: {
         notReadySeconds: flags['default-not-ready-toleration-seconds'],
@@ -132,7 +141,8 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     },
   });
   await registries.start(stop.signal);
-  await bootstrapObjects(registries, log);
+  // The `kubernetes` Service's Endpoints need an address pods can reach: the bind address unless loopback.
+  await bootstrapObjects(registries, log, { clusterDNS: flags['cluster-dns']!, apiServer: { address: bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind, port } });
 
   const metrics = new ApiMetrics();
   for (const reg of registries.all()) {

@@ -1,0 +1,4 @@
+export * from './records.js';
+export * from './resolver.js';
+export * from './server.js';
+export * from './informers.js';

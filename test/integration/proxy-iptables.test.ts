@@ -1,0 +1,143 @@
+/**
+ * The iptables proxier applied for real (needs root), entirely inside network namespaces this test
+ * creates, so the host's tables are never touched:
+ *
+ *   node ns  k8ts-px-<pid>      the "node": runs the proxier's iptables; bridge 10.244.0.1/24,
+ *                               which also carries the route for the service CIDR 10.96.0.0/16,
+ *                               veth 192.168.77.1/24 to the outside client
+ *   backend  k8ts-px-<pid>-b1/b2  10.244.0.2 / .3 on the bridge, node http servers on :8080
+ *   client   k8ts-px-<pid>-c    192.168.77.2, outside the cluster CIDR (PREROUTING path, masquerade)
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { IptablesProxier, type ProxySource } from '../../src/proxy/iptables/proxier.js';
+import { slice, svc } from '../../src/proxy/testdata.js';
+import { silentLogger } from '../../src/util/logger.js';
+import type { Service } from 'kubernetes-types/core/v1.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+
+const ID = process.pid % 100000;
+const NS = `k8ts-px-${ID}`;
+const B1 = `${NS}-b1`;
+const B2 = `${NS}-b2`;
+const CL = `${NS}-c`;
+const SKIP = process.getuid?.() !== 0 ? 'needs root' : false;
+
+function sh(...args: string[]): string {
+  return execFileSync(args[0]!, args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+const inNs = (ns: string, ...args: string[]) => sh('ip', 'netns', 'exec', ns, ...args);
+
+/** Runs `n` sequential GETs from inside `ns`; each result is the body or `ERR:<code>`. */
+function probe(ns: string, url: string, n = 1): string[] {
+  const script = `
+    const http = require('http'); const out = [];
+    const one = () => new Promise((res) => { const r = http.get(${JSON.stringify(url)}, { agent: false, timeout: 1500 }, (m) => { let b=''; m.on('data', d => b += d); m.on('end', () => res(b)); });
+      r.on('timeout', () => r.destroy(Object.assign(new Error('t'), { code: 'TIMEOUT' }))); r.on('error', (e) => res('ERR:' + e.code)); });
+    (async () => { for (let i = 0; i < ${n}; i++) out.push(await one()); console.log(JSON.stringify(out)); })();`;
+  return JSON.parse(inNs(ns, process.execPath, '-e', script)) as string[];
+}
+
+describe('iptables proxier in a network namespace', { skip: SKIP }, () => {
+  const servers: ChildProcess[] = [];
+  let services: Service[] = [];
+  let slices: EndpointSlice[] = [];
+  const source = { services: () => services, endpointSlices: () => slices } satisfies ProxySource;
+  let proxier: IptablesProxier;
+
+  before(() => {
+    for (const ns of [NS, B1, B2, CL]) sh('ip', 'netns', 'add', ns);
+    inNs(NS, 'ip', 'link', 'set', 'lo', 'up');
+    inNs(NS, 'sysctl', '-qw', 'net.ipv4.ip_forward=1');
+    inNs(NS, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
+    inNs(NS, 'ip', 'addr', 'add', '10.244.0.1/24', 'dev', 'br0');
+    inNs(NS, 'ip', 'link', 'set', 'br0', 'up');
+    // No dummy driver here: the service CIDR is routed onto the (namespace-local) bridge.
+    inNs(NS, 'ip', 'route', 'add', '10.96.0.0/16', 'dev', 'br0');
+    [[B1, '10.244.0.2'], [B2, '10.244.0.3']].forEach(([ns, ip], i) => {
+      inNs(NS, 'ip', 'link', 'add', `vb${i}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns!);
+      inNs(NS, 'ip', 'link', 'set', `vb${i}`, 'master', 'br0', 'up');
+      inNs(ns!, 'ip', 'link', 'set', 'lo', 'up');
+      inNs(ns!, 'ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0');
+      inNs(ns!, 'ip', 'link', 'set', 'eth0', 'up');
+      inNs(ns!, 'ip', 'route', 'add', 'default', 'via', '10.244.0.1');
+      const name = i === 0 ? 'b1' : 'b2';
+      const p = spawn('ip', ['netns', 'exec', ns!, process.execPath, '-e',
+        `require('http').createServer((q, r) => r.end('${name} ' + q.socket.remoteAddress)).listen(8080, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      servers.push(p);
+    });
+    inNs(NS, 'ip', 'link', 'add', 'vc', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CL);
+    inNs(NS, 'ip', 'addr', 'add', '192.168.77.1/24', 'dev', 'vc');
+    inNs(NS, 'ip', 'link', 'set', 'vc', 'up');
+    inNs(CL, 'ip', 'link', 'set', 'lo', 'up');
+    inNs(CL, 'ip', 'addr', 'add', '192.168.77.2/24', 'dev', 'eth0');
+    inNs(CL, 'ip', 'link', 'set', 'eth0', 'up');
+    inNs(CL, 'ip', 'route', 'add', 'default', 'via', '192.168.77.1');
+    proxier = new IptablesProxier({ source, nodeName: 'node1', clusterCidr: '10.244.0.0/16', command: ['ip', 'netns', 'exec', NS], minSyncPeriodMs: 0, log: silentLogger });
+    // wait for both servers
+    for (let i = 0; i < 50; i++) {
+      try {
+        if (probe(NS, 'http://10.244.0.2:8080/')[0]!.startsWith('b1') && probe(NS, 'http://10.244.0.3:8080/')[0]!.startsWith('b2')) break;
+      } catch { /* retry */ }
+      execFileSync('sleep', ['0.1']);
+    }
+  });
+
+  after(() => {
+    for (const p of servers) p.kill();
+    for (const ns of [NS, B1, B2, CL]) {
+      try { sh('ip', 'netns', 'del', ns); } catch { /* already gone */ }
+    }
+  });
+
+  it('balances a cluster IP over both endpoints from the node (OUTPUT path)', async () => {
+    services = [svc('default', 'web', '10.96.0.10', { type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30080 }] })];
+    slices = [slice('default', 'web', [{ ip: '10.244.0.2', node: 'node1' }, { ip: '10.244.0.3', node: 'node2' }])];
+    await proxier.sync();
+    const got = probe(NS, 'http://10.96.0.10/', 30).map((b) => b.split(' ')[0]);
+    assert.ok(got.includes('b1') && got.includes('b2'), got.join(','));
+    const save = inNs(NS, 'iptables-save');
+    assert.match(save, /-A PREROUTING -m comment --comment "kubernetes service portals" -j K8TS-SERVICES/);
+    assert.match(save, /-A OUTPUT -m comment --comment "kubernetes service portals" -j K8TS-SERVICES/);
+    assert.match(save, /-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j K8TS-POSTROUTING/);
+    for (const m of save.matchAll(/^:(\S+) - /gm)) assert.match(m[1]!, /^K8TS-/);
+  });
+
+  it('masquerades off-cluster clients on cluster IP and node port (PREROUTING path)', () => {
+    for (const url of ['http://10.96.0.10/', 'http://192.168.77.1:30080/']) {
+      const [body] = probe(CL, url);
+      assert.match(body!, /^b[12] (::ffff:)?10\.244\.0\.1$/, `${url}: ${body}`);
+    }
+  });
+
+  it('rejects a service without endpoints and keeps ClientIP affinity', async () => {
+    services = [
+      ...services,
+      svc('default', 'empty', '10.96.0.11'),
+      svc('default', 'sticky', '10.96.0.12', { sessionAffinity: 'ClientIP', sessionAffinityConfig: { clientIP: { timeoutSeconds: 60 } } }),
+    ];
+    slices = [...slices, slice('default', 'sticky', [{ ip: '10.244.0.2' }, { ip: '10.244.0.3' }])];
+    await proxier.sync();
+    assert.deepEqual(probe(NS, 'http://10.96.0.11/'), ['ERR:ECONNREFUSED']);
+    const sticky = new Set(probe(NS, 'http://10.96.0.12/', 15).map((b) => b.split(' ')[0]));
+    assert.equal(sticky.size, 1, [...sticky].join(','));
+  });
+
+  it('deletes stale chains on resync, skips unchanged syncs, and cleanup removes everything', async () => {
+    const before = (inNs(NS, 'iptables-save', '-t', 'nat').match(/^:K8TS-(SVC|SEP)-/gm) ?? []).length;
+    assert.equal(before, 2 + 4); // SVC chains of web and sticky, two SEP chains each
+    services = services.filter((s) => s.metadata!.name !== 'sticky');
+    slices = slices.filter((s) => s.metadata!.name !== 'sticky-a');
+    await proxier.sync();
+    const nat = inNs(NS, 'iptables-save', '-t', 'nat');
+    assert.equal((nat.match(/^:K8TS-SVC-/gm) ?? []).length, 1);
+    assert.equal((nat.match(/^:K8TS-SEP-/gm) ?? []).length, 2);
+    await proxier.sync();
+    assert.equal(proxier.lastStats?.applied, false);
+    assert.ok(probe(NS, 'http://10.96.0.10/')[0]!.startsWith('b'));
+    await proxier.cleanup();
+    const all = inNs(NS, 'iptables-save');
+    assert.doesNotMatch(all, /K8TS-/);
+  });
+});
