@@ -7,6 +7,7 @@
  */
 import { ipFamilyOf, isQualifiedName } from '../../machinery/validation.js';
 import type { Pod } from '../types.js';
+import { DOWNWARD_API_LABELS } from '../../api/core/v1/validation.js';
 
 /** Splits `metadata.labels['key']` into path and subscript (upstream SplitMaybeSubscriptedPath). */
 export function splitSubscriptedPath(fieldPath: string): { path: string; subscript?: string } {
@@ -17,22 +18,6 @@ export function splitSubscriptedPath(fieldPath: string): { path: string; subscri
   return { path: s.slice(0, i), subscript: s.slice(i + 2) };
 }
 
-const POD_FIELD_LABELS = new Set([
-  'metadata.annotations',
-  'metadata.labels',
-  'metadata.name',
-  'metadata.namespace',
-  'metadata.uid',
-  'spec.nodeName',
-  'spec.restartPolicy',
-  'spec.serviceAccountName',
-  'spec.schedulerName',
-  'status.phase',
-  'status.hostIP',
-  'status.hostIPs',
-  'status.podIP',
-  'status.podIPs',
-]);
 
 /**
  * Checks a pod field selector and returns its internal path (`spec.host` becomes `spec.nodeName`).
@@ -46,7 +31,7 @@ export function convertPodFieldLabel(apiVersion: string | undefined, label: stri
     if (path === 'metadata.annotations' || path === 'metadata.labels') return label;
     throw new Error(`field label does not support subscript: ${label}`);
   }
-  if (POD_FIELD_LABELS.has(label)) return label;
+  if (DOWNWARD_API_LABELS.has(label)) return label;
   if (label === 'spec.host') return 'spec.nodeName';
   throw new Error(`field label not supported: ${label}`);
 }

@@ -344,7 +344,8 @@ const VALID_ENV_FIELD_PATHS = [
   'status.podIPs',
 ];
 const VALID_VOLUME_FIELD_PATHS = ['metadata.annotations', 'metadata.labels', 'metadata.name', 'metadata.namespace', 'metadata.uid'];
-const DOWNWARD_API_LABELS = new Set([
+/** Pod field labels the downward API accepts (env fieldRef and, after conversion, volumes). */
+export const DOWNWARD_API_LABELS: ReadonlySet<string> = new Set([
   'metadata.annotations',
   'metadata.labels',
   'metadata.name',
