@@ -27,6 +27,7 @@ import { parseGoDuration } from '../machinery/duration.js';
 import { FlagError, type FlagSpec, type FlagValues } from './flags.js';
 import { startComponent, type ComponentHandle } from './components.js';
 import { startLocalAgent } from './localagent.js';
+import { AddressPool } from '../controllers/servicelb/pool.js';
 
 export const serverFlags = {
   'data-dir': { type: 'string', default: '/var/lib/k8ts', help: 'folder for state, certificates and kubeconfig' },
@@ -50,6 +51,7 @@ export const serverFlags = {
   'metric-resolution': { type: 'string', default: '15s', help: 'how often the built-in metrics server scrapes kubelets for metrics.k8s.io (as metrics-server)' },
   'cluster-cidr': { type: 'string', default: '10.42.0.0/16', help: 'pod network' },
   'service-cidr': { type: 'string', default: '10.43.0.0/16', help: 'service virtual IP range' },
+  'servicelb-address-pool': { type: 'string', default: '', help: 'addresses for LoadBalancer services, IPv4 CIDRs or a-b ranges, comma separated (empty: node addresses)' },
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'NodePort range' },
   'cluster-dns': { type: 'string', default: '10.43.0.10', help: "cluster DNS address the local node's pods use" },
   'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
@@ -92,7 +94,15 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     hpaSyncPeriodMs: durationFlag(flags, 'horizontal-pod-autoscaler-sync-period'),
     hpaDownscaleStabilizationMs: durationFlag(flags, 'horizontal-pod-autoscaler-downscale-stabilization'),
     clusterCidr: flags['cluster-cidr'],
+    serviceLBPool: flags['servicelb-address-pool'] || undefined,
   };
+  if (cmConfig.serviceLBPool) {
+    try {
+      AddressPool.parse(cmConfig.serviceLBPool);
+    } catch (e) {
+      throw new FlagError(`invalid --servicelb-address-pool: ${(e as Error).message}`);
+    }
+  }
   const metricResolutionMs = durationFlag(flags, 'metric-resolution');
   if (metricResolutionMs <= 0) throw new FlagError('--metric-resolution must be positive');
   const eps = flags['max-endpoints-per-slice'];

@@ -51,6 +51,8 @@ export interface ControllerManagerConfig {
   nodeCidrMaskSize: number;
   /** --node-cidr-mask-size-ipv6 (default 64). */
   nodeCidrMaskSizeIPv6: number;
+  /** --servicelb-address-pool: IPv4 CIDRs or a-b ranges, comma separated; empty → node addresses. */
+  serviceLBPool?: string;
 }
 
 export const defaultControllerManagerConfig: ControllerManagerConfig = {

@@ -20,6 +20,7 @@ import { deploymentController } from './deployment/index.js';
 import { rootCaCertPublisherController } from './rootcacertpublisher/index.js';
 import { nodeIpamController } from './nodeipam/index.js';
 import { persistentVolumeBinderController } from './persistentvolume/index.js';
+import { serviceLBController } from './servicelb/index.js';
 
 export const CONTROLLERS: ControllerDescriptor[] = [
   deploymentController,
@@ -42,4 +43,5 @@ export const CONTROLLERS: ControllerDescriptor[] = [
   rootCaCertPublisherController,
   nodeIpamController,
   persistentVolumeBinderController,
+  serviceLBController,
 ];
