@@ -124,6 +124,49 @@ describe('iptables proxier in a network namespace', { skip: SKIP }, () => {
     assert.equal(sticky.size, 1, [...sticky].join(','));
   });
 
+  it('a partial sync moves one service to new endpoints, leaves the others working and deletes removed chains', async () => {
+    const base = { services, slices };
+    services = [...base.services, svc('default', 'solo', '10.96.0.13'), svc('default', 'gone', '10.96.0.14')];
+    slices = [...base.slices, slice('default', 'solo', [{ ip: '10.244.0.2' }]), slice('default', 'gone', [{ ip: '10.244.0.3' }])];
+    await proxier.sync();
+    assert.equal(proxier.lastStats?.partial, true);
+    assert.deepEqual(new Set(probe(NS, 'http://10.96.0.13/', 5).map((b) => b.split(' ')[0])), new Set(['b1']));
+    assert.deepEqual(new Set(probe(NS, 'http://10.96.0.14/', 3).map((b) => b.split(' ')[0])), new Set(['b2']));
+    const webChains = (inNs(NS, 'iptables-save', '-t', 'nat').match(/^-A K8TS-SERVICES .*"default\/web:http cluster IP".*-j (K8TS-SVC-\S+)$/m) ?? [])[1];
+    assert.ok(webChains);
+    const webRulesBefore = inNs(NS, 'iptables-save', '-t', 'nat').split('\n').filter((l) => l.startsWith(`-A ${webChains} `));
+
+    // solo: b1 → b2; gone: removed
+    services = services.filter((s) => s.metadata!.name !== 'gone');
+    slices = [...base.slices, slice('default', 'solo', [{ ip: '10.244.0.3' }])];
+    await proxier.sync();
+    assert.equal(proxier.lastStats?.partial, true);
+    assert.equal(proxier.lastStats?.serviceChainsWritten, 2, 'solo SVC + its new SEP');
+    assert.equal(proxier.lastStats?.chainsDeleted, 3, 'solo old SEP + gone SVC and SEP');
+    assert.deepEqual(new Set(probe(NS, 'http://10.96.0.13/', 5).map((b) => b.split(' ')[0])), new Set(['b2']));
+    const web = new Set(probe(NS, 'http://10.96.0.10/', 30).map((b) => b.split(' ')[0]));
+    assert.deepEqual(web, new Set(['b1', 'b2']), 'unchanged service still balances');
+    assert.match(probe(CL, 'http://192.168.77.1:30080/')[0]!, /^b[12] /, 'node port still answers');
+    const nat = inNs(NS, 'iptables-save', '-t', 'nat');
+    assert.doesNotMatch(nat, /default\/gone/);
+    assert.deepEqual(nat.split('\n').filter((l) => l.startsWith(`-A ${webChains} `)), webRulesBefore);
+    for (const m of nat.matchAll(/-j (K8TS-(?:SVC|SEP)-\S+)/g)) assert.match(nat, new RegExp(`^:${m[1]} `, 'm'), `jump target ${m[1]} exists`);
+    assert.equal((nat.match(/^:K8TS-SVC-/gm) ?? []).length, 3); // web, sticky, solo
+
+    // the nat table flushed behind the proxier's back (only inside this test's namespace): the next sync is full
+    inNs(NS, 'iptables', '-t', 'nat', '-F');
+    assert.match(probe(NS, 'http://10.96.0.13/')[0]!, /^ERR:/, 'flushed: the cluster IP no longer answers');
+    await proxier.sync();
+    assert.equal(proxier.lastStats?.partial, false);
+    assert.deepEqual(new Set(probe(NS, 'http://10.96.0.13/', 3).map((b) => b.split(' ')[0])), new Set(['b2']));
+
+    services = base.services;
+    slices = base.slices;
+    await proxier.sync();
+    assert.equal(proxier.lastStats?.partial, true);
+    assert.equal(proxier.lastStats?.chainsDeleted, 2);
+  });
+
   it('deletes stale chains on resync, skips unchanged syncs, and cleanup removes everything', async () => {
     const before = (inNs(NS, 'iptables-save', '-t', 'nat').match(/^:K8TS-(SVC|SEP)-/gm) ?? []).length;
     assert.equal(before, 2 + 4); // SVC chains of web and sticky, two SEP chains each

@@ -3,10 +3,16 @@
  * Services and EndpointSlices.
  *
  * Contracts:
- * - `sync()` renders the whole rule set and applies it with one `iptables-restore --noflush` per
- *   table (nat first, then filter), then makes sure the jumps from the built-in chains exist
- *   (checked with -C, inserted with -I at position 1 only when missing). Syncs are serialized;
- *   when the rendered text equals what was applied last, nothing is run.
+ * - `sync()` applies changes with at most one `iptables-restore --noflush` per table (nat first,
+ *   then filter); syncs are serialized. Like upstream since 1.27 most syncs are *partial*: only the
+ *   service ports whose Service/EndpointSlice objects changed are re-rendered, only chains whose
+ *   rules differ from what this proxier applied are written (fixed chains such as K8TS-SERVICES
+ *   included, when their text changed), and chains of removed ports/endpoints are deleted; when
+ *   nothing differs, nothing is written. A sync is *full* (every chain written, stale owned chains
+ *   from iptables-save deleted, jumps from the built-in chains checked with -C and inserted with -I
+ *   at position 1 when missing) on the first sync, after a failed restore, when a built-in jump is
+ *   gone (the table was flushed behind our back), and `fullSyncPeriodMs` after the last full one.
+ * - Periodic syncs (upstream --iptables-sync-period) are the caller's: each one detects flushes.
  * - `requestSync()` (called on every source change) batches: a sync runs at most once per
  *   `minSyncPeriodMs`; changes arriving meanwhile are folded into the next one.
  * - Only chains named K8TS-… are declared, flushed or deleted; built-in chains only gain/lose the
@@ -19,10 +25,11 @@ import { promisify } from 'node:util';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Logger } from '../../util/logger.js';
+import { SyncRunner } from '../syncrunner.js';
 import type { SharedInformer } from '../../client/informer.js';
 import type { KubeObject } from '../../api/types.js';
-import { buildServiceMap } from '../servicemap.js';
-import { CHAIN, jumpRules, ownedChainsIn, renderIptablesRestore } from './rules.js';
+import { SERVICE_NAME_LABEL, buildServiceMap, type ServicePortInfo } from '../servicemap.js';
+import { CHAIN, OWNED_DYNAMIC_CHAIN, assembleChains, fixedChains, jumpRules, ownedChainsIn, removeText, renderServicePort, restoreText, type ServicePortRules } from './rules.js';
 
 const run = promisify(execFile);
 
@@ -46,26 +53,71 @@ export interface IptablesProxierOptions {
   command?: string[];
   /** Minimum time between two syncs started by requestSync (upstream --iptables-min-sync-period, default 1s). */
   minSyncPeriodMs?: number;
+  /** A sync this long after the last full one is full (upstream's FullSyncPeriod, 1 hour). */
+  fullSyncPeriodMs?: number;
+  /** Called after every successful sync, applied or not (for /metrics). */
+  onSync?: (stats: SyncStats) => void;
   log: Logger;
 }
 
 export interface SyncStats {
   servicePorts: number;
-  /** Reading the installed chains (iptables-save -t nat). */
+  /** Reading the installed state: iptables-save on a full sync from unknown state, the jump checks otherwise. */
   saveMs: number;
   renderMs: number;
   applyMs: number;
+  /** Bytes of nat restore input written (0 when nat was not written). */
   natBytes: number;
   applied: boolean;
+  /** Only changed chains were written (false: every chain was, plus the jumps). */
+  partial: boolean;
+  /** K8TS-SVC/SVL/EXT/FW/SEP chains written. */
+  serviceChainsWritten: number;
+  /** K8TS- chains written, fixed ones included, both tables. */
+  chainsWritten: number;
+  chainsDeleted: number;
+}
+
+type ApplyResult = Omit<SyncStats, 'servicePorts' | 'saveMs' | 'applyMs'>;
+
+/** Service ports whose own chains one transaction of a full sync writes. */
+const FULL_SYNC_BATCH = 500;
+/** Stale chains one transaction flushes or deletes. */
+const REMOVE_BATCH = 2000;
+
+/** One service port as last applied: its info (and that info as JSON, computed when first compared), rules and own chains' texts. */
+interface PortState {
+  info: ServicePortInfo;
+  fp?: string;
+  rules: ServicePortRules;
+  /** Own chain → its rules joined. */
+  texts: Map<string, string>;
+}
+
+interface MapEntry {
+  svc: Service;
+  slices: EndpointSlice[];
+  infos: ServicePortInfo[];
+}
+
+/** What the proxier last applied; exact while nobody else edits K8TS- chains. */
+interface Installed {
+  /** Fixed chains' rules joined, keyed `table/chain`. */
+  fixed: Map<string, string>;
+  /** By `key/protocol`. */
+  ports: Map<string, PortState>;
+  /** Owned chains iptables-save showed that no known port owns (deleted by the next full sync unless rendered). */
+  orphans: Set<string>;
 }
 
 export class IptablesProxier {
-  private readonly o: Required<Omit<IptablesProxierOptions, 'log' | 'source'>> & Pick<IptablesProxierOptions, 'log' | 'source'>;
-  private running: Promise<unknown> = Promise.resolve();
-  private lastApplied = '';
-  private lastSyncAt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly o: Required<Omit<IptablesProxierOptions, 'log' | 'source' | 'onSync'>> & Pick<IptablesProxierOptions, 'log' | 'source' | 'onSync'>;
+  /** undefined: the installed chains are unknown (start, failed restore, flush detected) → full sync reading iptables-save. */
+  private installed: Installed | undefined;
+  private mapCache = new Map<string, MapEntry>();
+  private backendKind: Promise<'legacy' | 'nft'> | undefined;
+  private lastFullAt = 0;
+  private readonly runner: SyncRunner;
   /** Stats of the most recent sync (for benchmarks and metrics). */
   lastStats: SyncStats | undefined;
 
@@ -77,67 +129,210 @@ export class IptablesProxier {
       iptablesSave: 'iptables-save',
       command: [],
       minSyncPeriodMs: 1000,
+      fullSyncPeriodMs: 3_600_000,
       ...o,
     };
+    this.runner = new SyncRunner(() => this.syncNow(), () => this.o.minSyncPeriodMs, this.o.log, 'iptables sync');
   }
 
   /** Schedules a sync no sooner than minSyncPeriodMs after the previous one; repeated calls merge. */
   requestSync(): void {
-    if (this.stopped || this.timer) return;
-    const wait = Math.max(0, this.lastSyncAt + this.o.minSyncPeriodMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.sync().catch((e: Error) => {
-        this.o.log.warn({ err: e.message }, 'iptables sync failed; retrying');
-        this.requestSync();
-      });
-    }, wait);
+    this.runner.request();
   }
 
-  /** Renders and applies the full rule set now (serialized with other syncs). Rejects on failure. */
+  /**
+   * Brings the installed rules in step with the source now (serialized with other syncs); rejects on
+   * failure, after which the next sync is full. A partial sync writes only chains whose rules differ
+   * from what this proxier applied, and deletes the SVC/SVL/EXT/FW/SEP chains it applied that are no
+   * longer rendered; it first checks the nat PREROUTING and filter FORWARD jumps with `-C`, and a
+   * missing one (tables flushed behind our back) or a failed partial restore turns it into a full sync.
+   * A full sync reads iptables-save when the installed state is unknown, writes every chain, deletes
+   * every stale owned chain and ensures all the jumps.
+   */
   sync(): Promise<void> {
-    const p = this.running.catch(() => {}).then(() => this.syncNow());
-    this.running = p;
-    return p;
+    return this.runner.run();
   }
 
   private async syncNow(): Promise<void> {
-    this.lastSyncAt = Date.now();
-    const ts = performance.now();
-    const save = await this.exec(this.o.iptablesSave, ['-t', 'nat']);
-    const t0 = performance.now();
-    const infos = buildServiceMap(this.o.source.services(), this.o.source.endpointSlices(), this.o.nodeName);
-    const existing = ownedChainsIn(save);
+    try {
+      const ts = performance.now();
+      let full = !this.installed || Date.now() - this.lastFullAt >= this.o.fullSyncPeriodMs;
+      if (!full && !(await this.jumpsIntact())) {
+        this.installed = undefined;
+        full = true;
+      }
+      const t0 = performance.now();
+      const infos = this.serviceMap();
+      const t1 = performance.now();
+      let stats: ApplyResult | undefined;
+      if (!full) {
+        try {
+          stats = await this.apply(infos, false);
+        } catch (e) {
+          this.o.log.warn({ err: (e as Error).message }, 'partial iptables sync failed; syncing fully');
+          this.installed = undefined;
+        }
+      }
+      let saveMs = t0 - ts;
+      if (!stats) {
+        const s0 = performance.now();
+        if (!this.installed) this.installed = await this.readInstalled();
+        saveMs += performance.now() - s0;
+        stats = await this.apply(infos, true);
+      }
+      const renderMs = t1 - t0 + stats.renderMs;
+      const applyMs = performance.now() - t1 - stats.renderMs - (saveMs - (t0 - ts));
+      this.lastStats = { ...stats, servicePorts: infos.length, saveMs, renderMs, applyMs };
+      if (stats.applied) this.o.log.info({ servicePorts: infos.length, partial: stats.partial, chainsWritten: stats.chainsWritten, renderMs: Math.round(renderMs), applyMs: Math.round(applyMs) }, 'iptables rules synced');
+      this.o.onSync?.(this.lastStats);
+    } catch (e) {
+      this.installed = undefined;
+      throw e;
+    }
+  }
+
+  /**
+   * Renders the ports whose info (as JSON) changed since they were applied, writes the
+   * chains whose rules differ from what was applied (all when `full`), and deletes owned chains no
+   * longer rendered; `installed` is replaced only once both restores succeeded.
+   */
+  private async apply(infos: ServicePortInfo[], full: boolean): Promise<ApplyResult> {
+    const r0 = performance.now();
+    const inst = this.installed!;
     const ro = { clusterCidr: this.o.clusterCidr, nodeIPs: this.o.nodeIPs };
-    const { nat, filter, stale } = renderIptablesRestore(infos, { ...ro, existingChains: existing });
-    const t1 = performance.now();
-    // The key is the text without the stale-chain deletions (which change with what is installed).
-    let key = nat + filter;
-    if (stale.length > 0) {
-      const clean = renderIptablesRestore(infos, { ...ro, existingChains: [] });
-      key = clean.nat + clean.filter;
+    const ports = new Map<string, PortState>();
+    const changed: Array<[PortState, PortState | undefined]> = [];
+    for (const info of infos) {
+      const id = `${info.key}/${info.protocol}`;
+      const prev = inst.ports.get(id);
+      let fp: string | undefined;
+      if (prev && (prev.info === info || (prev.fp ??= JSON.stringify(prev.info)) === (fp = JSON.stringify(info)))) {
+        ports.set(id, prev.info === info ? prev : { ...prev, info, fp });
+        continue;
+      }
+      const rules = renderServicePort(info, ro);
+      const st: PortState = { info, ...(fp !== undefined ? { fp } : {}), rules, texts: new Map([...rules.chains].map(([c, l]) => [c, l.join('\n')])) };
+      ports.set(id, st);
+      changed.push([st, prev]);
     }
-    // Also re-apply when a chain we rely on disappeared (someone flushed the table).
-    const intact = save.includes(`:${CHAIN.services} `);
-    let applied = false;
-    if (key !== this.lastApplied || !intact || stale.length > 0) {
-      await this.restore(nat);
-      await this.restore(filter);
+    const parts = [...ports.values()].map((p) => p.rules);
+    // A partial sync needs the fixed chains plus the changed ports' own chains only.
+    const chains = full ? assembleChains(parts, ro) : fixedChains(parts, ro);
+    if (!full) for (const [st] of changed) for (const [c, l] of st.rules.chains) chains.nat.set(c, l);
+    const fixed = new Map<string, string>();
+    for (const table of ['nat', 'filter'] as const) for (const [c, l] of chains[table]) if (!OWNED_DYNAMIC_CHAIN.test(c)) fixed.set(`${table}/${c}`, l.join('\n'));
+    const renderMs = performance.now() - r0;
+
+    const write = { nat: [] as string[], filter: [] as string[] };
+    const remove: string[] = [];
+    if (full) {
+      write.nat = [...chains.nat.keys()];
+      write.filter = [...chains.filter.keys()];
+      const known = new Set(inst.orphans);
+      for (const p of inst.ports.values()) for (const c of p.texts.keys()) known.add(c);
+      for (const c of known) if (!chains.nat.has(c)) remove.push(c);
+    } else {
+      for (const [k, text] of fixed) if (inst.fixed.get(k) !== text) write[k.startsWith('nat/') ? 'nat' : 'filter'].push(k.slice(k.indexOf('/') + 1));
+      for (const [st, prev] of changed) {
+        for (const [c, text] of st.texts) if (prev?.texts.get(c) !== text) write.nat.push(c);
+        if (prev) for (const c of prev.texts.keys()) if (!st.texts.has(c)) remove.push(c);
+      }
+      for (const [id, p] of inst.ports) if (!ports.has(id)) for (const c of p.texts.keys()) remove.push(c);
+    }
+    const natTexts: string[] = [];
+    if ((await this.backend()) === 'legacy') {
+      // iptables-legacy rewrites the whole table per transaction: one transaction is cheapest there.
+      if (write.nat.length || remove.length) natTexts.push(restoreText('nat', chains.nat, write.nat, remove));
+    } else {
+      if (full) {
+        // The leaf fixed chains, the ports' own chains in batches (nothing reaches a batch's new
+        // chains before the last transaction rewrites K8TS-SERVICES; a rewritten chain is swapped
+        // atomically), then the other fixed chains. iptables-nft 1.8.9's cost per transaction grows
+        // with the square of the chains it names, so batches keep the first sync at 10,000 services
+        // from taking minutes.
+        const leaves: string[] = [CHAIN.markMasq, CHAIN.postrouting]; // fixed chains jumping to no K8TS- chain
+        natTexts.push(restoreText('nat', chains.nat, leaves));
+        const own = [...ports.values()];
+        for (let i = 0; i < own.length; i += FULL_SYNC_BATCH) {
+          const names = own.slice(i, i + FULL_SYNC_BATCH).flatMap((p) => [...p.texts.keys()]);
+          if (names.length > 0) natTexts.push(restoreText('nat', chains.nat, names));
+        }
+        natTexts.push(restoreText('nat', chains.nat, write.nat.filter((c) => !OWNED_DYNAMIC_CHAIN.test(c) && !leaves.includes(c))));
+      } else if (write.nat.length) natTexts.push(restoreText('nat', chains.nat, write.nat));
+      // Stale chains go after the rules that jumped to them were rewritten: first flushed, then
+      // deleted (so a stale chain never outlives one it jumps to), in batches as above.
+      for (const op of ['flush', 'delete'] as const) for (let i = 0; i < remove.length; i += REMOVE_BATCH) natTexts.push(removeText(op, remove.slice(i, i + REMOVE_BATCH)));
+    }
+    const filterText = write.filter.length ? restoreText('filter', chains.filter, write.filter) : undefined;
+    for (const t of natTexts) await this.restore(t);
+    if (filterText) await this.restore(filterText);
+    if (full) {
       await this.ensureJumps();
-      this.lastApplied = key;
-      applied = true;
+      this.lastFullAt = Date.now();
     }
-    const t2 = performance.now();
-    this.lastStats = { servicePorts: infos.length, saveMs: t0 - ts, renderMs: t1 - t0, applyMs: t2 - t1, natBytes: nat.length, applied };
-    if (applied) this.o.log.info({ servicePorts: infos.length, renderMs: Math.round(t1 - t0), applyMs: Math.round(t2 - t1) }, 'iptables rules synced');
+    this.installed = { fixed, ports, orphans: new Set() };
+    const dynamic = (l: string[]) => l.filter((c) => OWNED_DYNAMIC_CHAIN.test(c)).length;
+    return {
+      renderMs,
+      natBytes: natTexts.reduce((n, t) => n + t.length, 0),
+      applied: natTexts.length > 0 || filterText !== undefined || full,
+      partial: !full,
+      serviceChainsWritten: dynamic(write.nat),
+      chainsWritten: write.nat.length + write.filter.length,
+      chainsDeleted: remove.length,
+    };
+  }
+
+  /**
+   * buildServiceMap's output, reusing the infos of each service whose Service object and
+   * EndpointSlice objects are the very ones of the previous sync (informer listers replace an object
+   * on every change), so unchanged services cost neither a rebuild nor a comparison.
+   */
+  private serviceMap(): ServicePortInfo[] {
+    const bySvc = new Map<string, EndpointSlice[]>();
+    for (const sl of this.o.source.endpointSlices()) {
+      const k = `${sl.metadata?.namespace ?? ''}/${sl.metadata?.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
+      const l = bySvc.get(k);
+      if (l) l.push(sl);
+      else bySvc.set(k, [sl]);
+    }
+    const next = new Map<string, MapEntry>();
+    const out: ServicePortInfo[] = [];
+    for (const svc of this.o.source.services()) {
+      const k = `${svc.metadata?.namespace ?? ''}/${svc.metadata?.name ?? ''}`;
+      const slices = bySvc.get(k) ?? [];
+      const prev = this.mapCache.get(k);
+      const e = prev && prev.svc === svc && prev.slices.length === slices.length && prev.slices.every((x, i) => x === slices[i]) ? prev : { svc, slices, infos: buildServiceMap([svc], slices, this.o.nodeName) };
+      next.set(k, e);
+      for (const i of e.infos) out.push(i);
+    }
+    this.mapCache = next;
+    // buildServiceMap's order over all services.
+    return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.protocol < b.protocol ? -1 : a.protocol > b.protocol ? 1 : 0));
+  }
+
+  /** 'legacy' when `iptables --version` says so (cached); anything else is treated as nf_tables. */
+  private async backend(): Promise<'legacy' | 'nft'> {
+    this.backendKind ??= this.exec(this.o.iptables, ['--version']).then((v) => (/legacy/.test(v) ? 'legacy' : 'nft'), () => 'nft' as const);
+    return this.backendKind;
+  }
+
+  /** The owned chains iptables-save shows, as orphans (so a full sync rewrites or deletes each). */
+  private async readInstalled(): Promise<Installed> {
+    const save = await this.exec(this.o.iptablesSave, ['-t', 'nat']);
+    return { fixed: new Map(), ports: new Map(), orphans: new Set(ownedChainsIn(save)) };
+  }
+
+  /** The jumps from nat PREROUTING and filter FORWARD exist (a flush of either table removes them). */
+  private async jumpsIntact(): Promise<boolean> {
+    const probes = jumpRules().filter(([t, c]) => (t === 'nat' && c === 'PREROUTING') || (t === 'filter' && c === 'FORWARD')).slice(0, 2);
+    const ok = await Promise.all(probes.map(([table, chain, spec]) => this.exec(this.o.iptables, ['-w', '5', '-t', table, '-C', chain, ...spec]).then(() => true, () => false)));
+    return ok.every(Boolean);
   }
 
   /** Stops scheduled syncs, waits for a running one, removes the jumps and every K8TS- proxy chain. */
   async cleanup(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running.catch(() => {});
+    await this.runner.stop();
     for (const [table, chain, spec] of jumpRules()) {
       for (let i = 0; i < 10; i++) {
         try {
@@ -153,7 +348,7 @@ export class IptablesProxier {
     const filterSave = await this.exec(this.o.iptablesSave, ['-t', 'filter']);
     const filterOwned = [CHAIN.services, CHAIN.externalServices, CHAIN.forward].filter((c) => filterSave.includes(`:${c} `));
     if (filterOwned.length) await this.restore(['*filter', ...filterOwned.map((c) => `:${c} - [0:0]`), ...filterOwned.map((c) => `-X ${c}`), 'COMMIT', ''].join('\n'));
-    this.lastApplied = '';
+    this.installed = undefined;
   }
 
   private async ensureJumps(): Promise<void> {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { buildServiceMap } from '../servicemap.js';
 import { slice, svc } from '../testdata.js';
-import { base32, endpointChain, jumpRules, ownedChainsIn, renderIptablesRestore, serviceChains } from './rules.js';
+import { assembleChains, base32, endpointChain, fixedChains, jumpRules, ownedChainsIn, renderChains, renderIptablesRestore, renderServicePort, restoreText, serviceChains } from './rules.js';
 
 const opts = { clusterCidr: '10.244.0.0/16', nodeIPs: [], existingChains: [] };
 
@@ -74,7 +74,7 @@ test('no endpoints: filter REJECT for cluster IP, external IP and node port; no 
     '-A K8TS-EXTERNAL-SERVICES -m comment --comment "x/empty:http has no endpoints" -m tcp -p tcp -d 192.0.2.5 --dport 80 -j REJECT --reject-with icmp-port-unreachable',
     '-A K8TS-EXTERNAL-SERVICES -m comment --comment "x/empty:http has no endpoints" -m addrtype --dst-type LOCAL -m tcp -p tcp --dport 30080 -j REJECT --reject-with icmp-port-unreachable',
   ]);
-  assert.deepEqual(declared(nat), ['K8TS-SERVICES', 'K8TS-NODEPORTS', 'K8TS-POSTROUTING', 'K8TS-MARK-MASQ']);
+  assert.deepEqual(declared(nat), ['K8TS-SERVICES', 'K8TS-POSTROUTING', 'K8TS-NODEPORTS', 'K8TS-MARK-MASQ']); // reverse name order (see restoreText)
   assert.equal(rulesOf(nat, 'K8TS-NODEPORTS').length, 0);
 });
 
@@ -166,4 +166,31 @@ test('internalTrafficPolicy Local without local endpoints: DROP when endpoints e
   const local = buildServiceMap([s], [slice('a', 'itp', [{ ip: '10.244.0.1', node: 'me' }])], 'me');
   const r = renderIptablesRestore(local, opts);
   assert.match(rulesOf(r.nat, 'K8TS-SERVICES')[0]!, /-j K8TS-SVL-/);
+});
+
+test('per-port rendering assembles to the whole rule set; restoreText writes chosen chains, deletions last', () => {
+  const services = [
+    svc('a', 'np', '10.96.0.40', { type: 'NodePort', ports: [{ name: 'http', port: 80, nodePort: 30090 }] }),
+    svc('a', 'web', '10.96.0.41'),
+    svc('a', 'empty', '10.96.0.42'),
+  ];
+  const infos = buildServiceMap(services, [slice('a', 'np', [{ ip: '10.244.0.1' }]), slice('a', 'web', [{ ip: '10.244.0.2' }, { ip: '10.244.0.3' }])], 'n');
+  const parts = infos.map((i) => renderServicePort(i, opts));
+  assert.deepEqual(assembleChains(parts, opts), renderChains(infos, opts));
+  const web = parts[infos.findIndex((i) => i.name === 'web')]!;
+  assert.deepEqual([...web.chains.keys()].map((c) => c.slice(0, 9)), ['K8TS-SVC-', 'K8TS-SEP-', 'K8TS-SEP-']);
+  assert.equal(web.services.length, 1);
+  assert.equal(parts[infos.findIndex((i) => i.name === 'empty')]!.filterServices.length, 1);
+  // fixed chains alone
+  const fixed = fixedChains(parts, opts);
+  assert.deepEqual([...fixed.nat.keys()], ['K8TS-SERVICES', 'K8TS-NODEPORTS', 'K8TS-POSTROUTING', 'K8TS-MARK-MASQ']);
+  assert.equal(fixed.nat.get('K8TS-SERVICES')!.length, 3); // np, web, node-ports jump
+
+  const all = renderChains(infos, opts).nat;
+  const svcWeb = [...web.chains.keys()][0]!;
+  const text = restoreText('nat', all, [svcWeb, 'K8TS-SERVICES'], ['K8TS-SEP-AAAAAAAAAAAAAAAA']);
+  const lines = text.split('\n');
+  assert.deepEqual(lines.filter((l) => l.startsWith(':')), [`:${svcWeb} - [0:0]`, ':K8TS-SERVICES - [0:0]', ':K8TS-SEP-AAAAAAAAAAAAAAAA - [0:0]']);
+  assert.deepEqual(lines.filter((l) => l.startsWith('-A ')).map((l) => l.split(' ')[1]), [svcWeb, svcWeb, svcWeb, 'K8TS-SERVICES', 'K8TS-SERVICES', 'K8TS-SERVICES']);
+  assert.deepEqual(lines.slice(-3), ['-X K8TS-SEP-AAAAAAAAAAAAAAAA', 'COMMIT', '']);
 });

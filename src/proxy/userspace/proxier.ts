@@ -22,6 +22,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Logger } from '../../util/logger.js';
+import { SyncRunner } from '../syncrunner.js';
 import type { ProxySource } from '../iptables/proxier.js';
 import type { TrafficSample } from '../metrics.js';
 import { buildServiceMap, categorizeEndpoints, type ServicePortInfo } from '../servicemap.js';
@@ -90,11 +91,8 @@ export class UserspaceProxier {
   private readonly o: Required<Omit<UserspaceProxierOptions, 'onSync'>> & Pick<UserspaceProxierOptions, 'onSync'>;
   private readonly lb = new RoundRobin();
   private readonly portals = new Map<string, Entry>();
-  private running: Promise<unknown> = Promise.resolve();
   private lastApplied = '';
-  private lastSyncAt = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private readonly runner: SyncRunner;
   /** Stats of the most recent successful sync. */
   lastStats: UserspaceSyncStats | undefined;
   /** Successful syncs so far and their total duration. */
@@ -114,26 +112,17 @@ export class UserspaceProxier {
       dialTimeoutsMs: [250, 500, 1000, 2000],
       ...o,
     };
+    this.runner = new SyncRunner(() => this.syncNow(), () => this.o.minSyncPeriodMs, this.o.log, 'userspace proxy sync');
   }
 
   /** Schedules a sync no sooner than minSyncPeriodMs after the previous one; repeated calls merge. */
   requestSync(): void {
-    if (this.stopped || this.timer) return;
-    const wait = Math.max(0, this.lastSyncAt + this.o.minSyncPeriodMs - Date.now());
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.sync().catch((e: Error) => {
-        this.o.log.warn({ err: e.message }, 'userspace proxy sync failed; retrying');
-        this.requestSync();
-      });
-    }, wait);
+    this.runner.request();
   }
 
   /** Opens/closes sockets and applies the rules now (serialized with other syncs). Rejects on failure. */
   sync(): Promise<void> {
-    const p = this.running.catch(() => {}).then(() => (this.stopped ? undefined : this.syncNow()));
-    this.running = p;
-    return p;
+    return this.runner.run();
   }
 
   /** Per service port counters, keyed by `ns/name:port/PROTOCOL`. */
@@ -162,7 +151,6 @@ export class UserspaceProxier {
   }
 
   private async syncNow(): Promise<void> {
-    this.lastSyncAt = Date.now();
     const t0 = performance.now();
     const infos = buildServiceMap(this.o.source.services(), this.o.source.endpointSlices(), this.o.nodeName).filter(
       (i) => i.protocol === 'TCP' || i.protocol === 'UDP',
@@ -232,10 +220,7 @@ export class UserspaceProxier {
 
   /** Stops scheduled syncs, waits for a running one, closes every socket, removes jumps and chains. */
   async cleanup(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running.catch(() => {});
+    await this.runner.stop();
     for (const [k, e] of this.portals) {
       this.lb.remove(k);
       await e.proxy.close();
