@@ -46,7 +46,16 @@ export const agentFlags = {
   'offline-images': { type: 'boolean', default: true, help: 'serve the built-in busybox and pause images from a local registry mirroring docker.io and registry.k8s.io' },
   'pause-image': { type: 'string', default: 'registry.k8s.io/pause:3.10', help: 'sandbox (pause) image' },
   'max-pods': { type: 'number', default: 110, help: 'pods this node runs at most' },
-  'cluster-dns': { type: 'string', default: '10.43.0.10', help: 'cluster DNS server address(es), comma-separated' },
+  'cluster-dns': { type: 'string', default: '10.43.0.10', help: "cluster DNS server address(es) in pods' resolv.conf, comma-separated; the node answers DNS on the first (the kube-dns Service address)" },
+  'service-cidr': { type: 'string', default: '10.43.0.0/16', help: "the cluster's service IP range (routed to the node's service device)" },
+  'proxy-mode': { type: 'string', default: 'iptables', help: 'iptables or userspace' },
+  'disable-kube-proxy': { type: 'boolean', help: 'do not run the service proxy on this node' },
+  'nodeport-addresses': { type: 'string', default: '', help: 'CIDRs or IPs node ports answer on, comma-separated (default: every local address)' },
+  'iptables-min-sync-period': { type: 'string', default: '1s', help: 'minimum time between two proxy rule syncs' },
+  'iptables-sync-period': { type: 'string', default: '30s', help: 'period of the full proxy rule resync' },
+  'proxy-metrics-bind-address': { type: 'string', default: '127.0.0.1:10249', help: "host:port of the proxy's /metrics and /healthz ('' for none)" },
+  'disable-dns': { type: 'boolean', help: 'do not answer cluster DNS on this node' },
+  'dns-upstream': { type: 'string', default: '', help: 'DNS servers (ip[:port], comma-separated) for names outside the cluster domain (default: none, such queries are REFUSED)' },
   'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
   'pod-manifest-path': { type: 'string', help: 'directory of static pod manifests' },
   'file-check-frequency': { type: 'string', default: '20s', help: 'how often the manifest directory is re-read' },
@@ -70,7 +79,10 @@ export async function runAgent(flags: FlagValues<typeof agentFlags>): Promise<nu
   if (flags.cleanup) {
     const { cleanupNode } = await import('../kubelet/agent.js');
     const { hostname } = await import('node:os');
-    await cleanupNode(`${flags['data-dir']}/agent`, (flags['node-name'] ?? hostname()).toLowerCase(), flags['cluster-cidr'], log);
+    const nodeName = (flags['node-name'] ?? hostname()).toLowerCase();
+    await cleanupNode(`${flags['data-dir']}/agent`, nodeName, flags['cluster-cidr'], log);
+    const { cleanupNodeProxy } = await import('../proxy/node.js');
+    await cleanupNodeProxy(nodeName, log);
     log.info({ dir: `${flags['data-dir']}/agent` }, 'node cleaned up');
     return 0;
   }

@@ -14,6 +14,13 @@ import { ManifestEndpoint, MirrorPods, startFileSource, startHttpSource } from '
 import { startKubeletServer } from '../kubelet/server/server.js';
 import { collectResourceMetrics } from '../kubelet/stats/resource.js';
 import type { Kubelet } from '../kubelet/kubelet.js';
+import { SharedInformerFactory } from '../client/informer.js';
+import { startNodeProxy, type ProxyMode } from '../proxy/node.js';
+import { ensureServiceDevice, serviceDeviceNameFor } from '../proxy/servicedevice.js';
+import { ensureNoTrack, type LocalListener } from '../proxy/notrack.js';
+import { startApiServerRelay } from '../proxy/apiserverrelay.js';
+import { gatewayOf } from '../kubelet/network.js';
+import { startDnsFromInformers } from '../dns/informers.js';
 import { FlagError, type FlagValues } from './flags.js';
 import { parseDurationMs, type agentFlags } from './agent.js';
 
@@ -34,6 +41,7 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
   const { nodeLabels } = await import('../kubelet/node/nodestatus.js');
   const clusterDomain = flags['cluster-domain']!;
   const clusterDNS = (flags['cluster-dns'] ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+  await startServiceNetworking(flags, client, nodeName, clusterDNS, clusterDomain, log, signal);
   await runRealAgent(
     {
       dir,
@@ -111,4 +119,61 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
     log,
     signal,
   );
+}
+
+const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+
+/**
+ * The node's service plumbing before the kubelet starts: the service device (service CIDR route;
+ * the kube-dns and `kubernetes` Service addresses bound on it), the node-local cluster DNS server
+ * and the API server relay on those addresses (their Endpoints point at the Service addresses
+ * themselves; NOTRACK rules take that traffic past the proxy's nat rules straight to them), and
+ * the proxy. DNS and
+ * proxy keep starting in the background; a failure of either is logged and leaves the kubelet running.
+ */
+async function startServiceNetworking(flags: FlagValues<typeof agentFlags>, client: RestClient, nodeName: string, clusterDNS: string[], clusterDomain: string, log: Logger, signal: AbortSignal): Promise<void> {
+  const mode = flags['proxy-mode'] as ProxyMode;
+  if (mode !== 'iptables' && mode !== 'userspace') throw new FlagError(`invalid --proxy-mode "${flags['proxy-mode']}" (want iptables or userspace)`);
+  const dnsAddress = flags['disable-dns'] ? undefined : clusterDNS.find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
+  const serviceCidr = flags['service-cidr']!;
+  // The `kubernetes` Service's address: the first of the service CIDR.
+  const apiAddress = gatewayOf(serviceCidr);
+  const listeners: LocalListener[] = [...(dnsAddress ? [{ ip: dnsAddress, port: 53 }] : []), { ip: apiAddress, port: 443 }];
+  const localAddresses = listeners.map((l) => l.ip);
+  const minSyncPeriodMs = parseDurationMs(flags['iptables-min-sync-period']!, 'iptables-min-sync-period');
+  const syncPeriodMs = parseDurationMs(flags['iptables-sync-period']!, 'iptables-sync-period');
+  if (syncPeriodMs <= 0) throw new FlagError('--iptables-sync-period must be positive');
+  await ensureServiceDevice(serviceDeviceNameFor(nodeName), serviceCidr, localAddresses);
+  await ensureNoTrack(listeners);
+  const target = new URL(flags.server!);
+  const targetPort = Number(target.port || (target.protocol === 'https:' ? 443 : 80));
+  startApiServerRelay({ listenHost: apiAddress, listenPort: 443, targetHost: target.hostname.replace(/^\[|\]$/g, ''), targetPort, log, signal }).then(
+    () => log.info({ address: `${apiAddress}:443`, target: `${target.hostname}:${targetPort}` }, 'relaying the kubernetes Service address to the API server'),
+    (e: Error) => log.error({ err: e.message, address: `${apiAddress}:443` }, 'API server relay failed to start (another node on this machine may be serving it)'),
+  );
+  const informers = new SharedInformerFactory(client, { log: log.child({ part: 'informers' }) });
+  if (dnsAddress) {
+    const upstream = list(flags['dns-upstream']);
+    startDnsFromInformers(client, { clusterDomain, host: dnsAddress, port: 53, informers, signal, log, ...(upstream.length ? { upstream } : {}) }).then(
+      () => log.info({ address: `${dnsAddress}:53` }, 'cluster DNS listening (UDP and TCP)'),
+      (e: Error) => log.error({ err: e.message, address: `${dnsAddress}:53` }, 'cluster DNS failed to start (another node on this machine may be serving it)'),
+    );
+  }
+  if (!flags['disable-kube-proxy']) {
+    startNodeProxy({
+      informers,
+      nodeName,
+      mode,
+      clusterCidr: flags['cluster-cidr']!,
+      serviceCidr,
+      nodePortAddresses: list(flags['nodeport-addresses']),
+      localAddresses,
+      minSyncPeriodMs,
+      syncPeriodMs,
+      metricsBindAddress: flags['proxy-metrics-bind-address'] ?? '',
+      log,
+      signal,
+    });
+  }
+  informers.start(signal);
 }

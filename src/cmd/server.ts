@@ -55,6 +55,8 @@ export const serverFlags = {
   'service-node-port-range': { type: 'string', default: '30000-32767', help: 'NodePort range' },
   'cluster-dns': { type: 'string', default: '10.43.0.10', help: "cluster DNS address the local node's pods use" },
   'cluster-domain': { type: 'string', default: 'cluster.local', help: 'cluster DNS domain' },
+  'proxy-mode': { type: 'string', default: 'iptables', help: "the local node's service proxy mode: iptables or userspace" },
+  'disable-kube-proxy': { type: 'boolean', help: 'do not run the service proxy on the local node' },
   'node-name': { type: 'string', help: 'name of the local node (default: the host name)' },
   'node-ip': { type: 'string', help: 'InternalIP of the local node (default: its pod bridge gateway)' },
   'node-label': { type: 'string', help: 'extra labels of the local node, k=v,k2=v2' },
@@ -120,7 +122,8 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
     throw new FlagError((e as Error).message);
   }
 
-  const ips = ['127.0.0.1'];
+  // The serving certificate names the `kubernetes` Service address: in-cluster clients connect to it by IP.
+  const ips = ['127.0.0.1', new IPv4Range(flags['service-cidr']!).ipAt(0)];
   if (bind !== '0.0.0.0' && bind !== '127.0.0.1' && bind !== '::') ips.push(bind);
   const pki = await ensurePki(join(serverDir, 'tls'), {
     dns: ['localhost', hostname(), 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local'],
@@ -217,6 +220,9 @@ export async function runServer(flags: FlagValues<typeof serverFlags>): Promise<
         args: [
           '--cluster-cidr', flags['cluster-cidr']!,
           '--cluster-dns', flags['cluster-dns']!,
+          '--service-cidr', flags['service-cidr']!,
+          '--proxy-mode', flags['proxy-mode']!,
+          ...(flags['disable-kube-proxy'] ? ['--disable-kube-proxy'] : []),
           '--cluster-domain', flags['cluster-domain']!,
           '--node-labels', ['node-role.kubernetes.io/control-plane=true', 'node-role.kubernetes.io/master=true', ...(flags['node-label'] ? [flags['node-label']] : [])].join(','),
           '--pod-manifest-path', flags['pod-manifest-path'] ?? join(dataDir, 'agent', 'pod-manifests'),

@@ -30,7 +30,7 @@ describe('service IP and node port allocation', { timeout: 180_000 }, () => {
     await server?.destroy();
   });
 
-  it('has the kubernetes and kube-dns Services', async () => {
+  it('has the kubernetes and kube-dns Services, kube-dns pointing at its own address (each node answers there)', async () => {
     const k = await getJson(['get', 'service', 'kubernetes', '-n', 'default']);
     assert.equal(k.spec.clusterIP, '10.43.0.1');
     assert.deepEqual(k.spec.clusterIPs, ['10.43.0.1']);
@@ -40,11 +40,16 @@ describe('service IP and node port allocation', { timeout: 180_000 }, () => {
     assert.deepEqual(k.metadata.labels, { component: 'apiserver', provider: 'kubernetes' });
     const d = await getJson(['get', 'service', 'kube-dns', '-n', 'kube-system']);
     assert.equal(d.spec.clusterIP, '10.43.0.10');
-    assert.deepEqual(d.spec.selector, { 'k8s-app': 'kube-dns' });
+    assert.equal(d.spec.selector, undefined, 'selectorless: k8ts runs no DNS pods');
     assert.deepEqual(
       d.spec.ports.map((p: Json) => `${p.name}:${p.port}/${p.protocol}`),
       ['dns:53/UDP', 'dns-tcp:53/TCP', 'metrics:9153/TCP'],
     );
+    const ep = await getJson(['get', 'endpoints', 'kube-dns', '-n', 'kube-system']);
+    assert.deepEqual(ep.subsets[0].addresses.map((a: Json) => a.ip), ['10.43.0.10']);
+    const sl = await getJson(['get', 'endpointslice', 'kube-dns', '-n', 'kube-system']);
+    assert.deepEqual(sl.endpoints[0].addresses, ['10.43.0.10']);
+    assert.deepEqual(sl.ports.map((p: Json) => `${p.name}:${p.port}/${p.protocol}`), ['dns:53/UDP', 'dns-tcp:53/TCP', 'metrics:9153/TCP']);
   });
 
   it('gives 50 Services applied in parallel distinct addresses in the service CIDR', async () => {

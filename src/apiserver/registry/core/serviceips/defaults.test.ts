@@ -36,9 +36,15 @@ describe('default Services (bootstrap)', () => {
     const k2 = get('', 'services', 'default', 'kubernetes');
     assert.equal(k2.spec.ports[0].targetPort, 7443);
     assert.equal(k2.spec.clusterIP, '10.43.0.1');
-    // A loopback address is not written (Endpoints refuse it); what is there stays.
+    // A loopback API server is unreachable from pods: the Endpoints become the Service address on 443,
+    // where every node relays to the API server.
     await bootstrapObjects(regs, silentLogger, { apiServer: { address: '127.0.0.1', port: 7443 } });
-    assert.equal(get('', 'endpoints', 'default', 'kubernetes').subsets[0].addresses[0].ip, '192.0.2.10');
+    assert.deepEqual(get('', 'endpoints', 'default', 'kubernetes').subsets, [{ addresses: [{ ip: '10.43.0.1' }], ports: [{ name: 'https', port: 443, protocol: 'TCP' }] }]);
+    assert.deepEqual(get('discovery.k8s.io', 'endpointslices', 'default', 'kubernetes').endpoints[0].addresses, ['10.43.0.1']);
+    // kube-dns is selectorless and its Endpoints are its own address (each node answers there).
+    assert.equal(get('', 'services', 'kube-system', 'kube-dns').spec.selector, undefined);
+    assert.deepEqual(get('', 'endpoints', 'kube-system', 'kube-dns').subsets[0].addresses, [{ ip: '10.43.0.10' }]);
+    assert.deepEqual(get('discovery.k8s.io', 'endpointslices', 'kube-system', 'kube-dns').ports.map((p: Json) => `${p.name}/${p.protocol}`), ['dns/UDP', 'dns-tcp/TCP', 'metrics/TCP']);
     ac.abort();
   });
 });

@@ -12,8 +12,9 @@ import type { ServiceAllocator } from './allocator.js';
 export interface DefaultServicesOptions {
   /**
    * Address (the advertise address: the node IP, not loopback) and port clients reach the API
-   * server at, for the `kubernetes` Endpoints/EndpointSlice. Absent, loopback or unspecified: no
-   * Endpoints are written (validation refuses such addresses, as upstream).
+   * server at, for the `kubernetes` Endpoints/EndpointSlice. Loopback or unspecified: the Endpoints
+   * are the Service address itself on port 443, where every k8ts node relays to the API server
+   * (validation refuses loopback endpoint addresses, as upstream). Absent: none are written.
    */
   apiServer?: { address: string; port: number };
   /** The cluster DNS Service's address (default: the tenth address of the service CIDR). */
@@ -44,7 +45,14 @@ export function kubernetesService(ip: string, targetPort: number): KubeObject {
   };
 }
 
-/** The `kube-dns` Service in `kube-system` (as k3s's CoreDNS manifest). */
+/**
+ * The `kube-dns` Service in `kube-system` (names, labels and ports as k3s's CoreDNS manifest).
+ * Selectorless: k8ts runs no DNS pods; every node's agent answers on the Service address itself
+ * (bound on the node's service device, as NodeLocal DNSCache binds the kube-dns address), and
+ * the Endpoints/EndpointSlice written by `ensureDefaultServices` point at that address, so the
+ * proxy's rules for it lead each node's DNS traffic to its own server. (Upstream validation
+ * refuses link-local endpoint addresses such as NodeLocal DNSCache's 169.254.20.10.)
+ */
 export function kubeDnsService(ip: string): KubeObject {
   return {
     apiVersion: 'v1',
@@ -56,7 +64,6 @@ export function kubeDnsService(ip: string): KubeObject {
       annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
     },
     spec: {
-      selector: { 'k8s-app': 'kube-dns' },
       clusterIP: ip,
       clusterIPs: [ip],
       ports: [
@@ -65,6 +72,33 @@ export function kubeDnsService(ip: string): KubeObject {
         { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
       ],
     },
+  };
+}
+
+const KUBE_DNS_PORTS = [
+  { name: 'dns', port: 53, protocol: 'UDP' },
+  { name: 'dns-tcp', port: 53, protocol: 'TCP' },
+  { name: 'metrics', port: 9153, protocol: 'TCP' },
+];
+
+/** The `kube-dns` Endpoints (labelled skip-mirror) and EndpointSlice: the Service address itself, every port. */
+export function kubeDnsEndpoints(ip: string): { endpoints: KubeObject; slice: KubeObject } {
+  const labels = { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' };
+  return {
+    endpoints: {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { ...labels, 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+      subsets: [{ addresses: [{ ip }], ports: KUBE_DNS_PORTS }],
+    } as KubeObject,
+    slice: {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: { name: 'kube-dns', namespace: 'kube-system', labels: { ...labels, 'kubernetes.io/service-name': 'kube-dns', 'endpointslice.kubernetes.io/managed-by': 'node-dns.k8ts.io' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: [ip], conditions: { ready: true, serving: true, terminating: false } }],
+      ports: KUBE_DNS_PORTS,
+    } as KubeObject,
   };
 }
 
@@ -122,9 +156,10 @@ export async function ensureDefaultServices(
       log.info({ namespace: 'default', name: 'kubernetes' }, 'reset the kubernetes service ports');
     }
   }
-  if (!regs.services.cacher.get(`${regs.services.cacher.prefix}kube-system/kube-dns`)) {
+  let dnsSvc: KubeObject | undefined = regs.services.cacher.get(`${regs.services.cacher.prefix}kube-system/kube-dns`)?.obj;
+  if (!dnsSvc) {
     try {
-      await regs.services.create('kube-system', kubeDnsService(opts.clusterDNS ?? allocator.nthIP(10)));
+      dnsSvc = await regs.services.create('kube-system', kubeDnsService(opts.clusterDNS ?? allocator.nthIP(10)));
       log.info({ namespace: 'kube-system', name: 'kube-dns' }, 'created the kube-dns service');
     } catch (err) {
       if (isAlreadyExists(err)) {
@@ -133,9 +168,23 @@ export async function ensureDefaultServices(
       else throw err;
     }
   }
+  // Written once; left alone once they exist (a user may repoint them, e.g. at DNS pods of their own).
+  const dnsSpec = dnsSvc?.spec as { selector?: Record<string, string>; clusterIP?: string } | undefined;
+  const dnsIP = dnsSpec?.clusterIP;
+  if (dnsIP && dnsIP !== 'None' && !dnsIP.includes(':') && !(dnsSpec?.selector && Object.keys(dnsSpec.selector).length) && !regs.endpointSlices.cacher.get(`${regs.endpointSlices.cacher.prefix}kube-system/kube-dns`)) {
+    const { endpoints, slice } = kubeDnsEndpoints(dnsIP);
+    await regs.endpoints.update('kube-system', 'kube-dns', endpoints);
+    await regs.endpointSlices.update('kube-system', 'kube-dns', slice);
+  }
   const addr = opts.apiServer?.address;
   if (addr && (/^127\./.test(addr) || addr === '::1' || addr === '0.0.0.0' || addr === '::')) {
-    log.info({ namespace: 'default', name: 'kubernetes', address: addr }, 'not writing the kubernetes endpoints: the API server address is loopback or unspecified');
+    // Pods cannot reach a loopback address: every k8ts node relays the Service address itself
+    // (port 443) to the API server, so the Endpoints point there, as the kube-dns ones do.
+    const ip = ((existing ?? want).spec as { clusterIP?: string } | undefined)?.clusterIP ?? allocator.nthIP(1);
+    const { endpoints, slice } = kubernetesEndpoints(ip, 443);
+    await regs.endpoints.update('default', 'kubernetes', endpoints);
+    await regs.endpointSlices.update('default', 'kubernetes', slice);
+    log.info({ namespace: 'default', name: 'kubernetes', address: `${ip}:443` }, 'the API server listens on loopback: the kubernetes endpoints are the node-local relays on the Service address');
   } else if (opts.apiServer) {
     const { endpoints, slice } = kubernetesEndpoints(opts.apiServer.address, opts.apiServer.port);
     await regs.endpoints.update('default', 'kubernetes', endpoints);
