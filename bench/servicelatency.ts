@@ -5,14 +5,16 @@
  * the time from the create request to the first successful HTTP answer through its ClusterIP
  * (from the host, the nat OUTPUT path) is measured — upstream's network programming latency, from
  * the client's side. With `--background N`, N other Services (with endpoints) exist first, so each
- * sync carries their rules too.
+ * sync carries their rules too. `--gap MS` is the pause between two Services (default 1500): each
+ * Service costs two syncs (the Service, then its EndpointSlice), and the proxy allows a burst of
+ * two then one per `--iptables-min-sync-period` (passed to the agent with `--min-sync-period`,
+ * default 1s as upstream), so Services created faster than that wait for the rate limit.
  *
- *   npm run build && node dist/bench/servicelatency.js [--services 30] [--background 1000] [--mode iptables|userspace]
+ *   npm run build && node dist/bench/servicelatency.js [--services 30] [--background 1000] [--mode iptables|userspace] [--gap 1500] [--min-sync-period 1s]
  *
  * Traffic goes only to 127.0.0.1, the service CIDR (routed to the node's service device) and the
  * node's own bridge.
  */
-import { request } from 'node:http';
 import type { KubeObject } from '../src/api/types.js';
 import { RestClient, type ResourceRef } from '../src/client/rest.js';
 import { TestServer, eventually } from '../test/support/server.js';
@@ -33,16 +35,14 @@ const pct = (xs: number[], p: number): number => {
 };
 
 /** One GET with a short deadline: an unprogrammed service IP drops the SYN, so waiting longer only hides progress. */
-function tryGet(host: string, port: number, timeoutMs: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const req = request({ host, port, path: '/', agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode === 200));
-    });
-    req.on('timeout', () => req.destroy());
-    req.on('error', () => resolve(false));
-    req.end();
-  });
+async function tryGet(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  try {
+    const r = await fetch(`http://${host}:${port}/`, { signal: AbortSignal.timeout(timeoutMs) });
+    await r.arrayBuffer();
+    return r.ok;
+  } catch {
+    return false;
+  }
 }
 
 async function main(): Promise<void> {
@@ -50,8 +50,10 @@ async function main(): Promise<void> {
   const n = Number(arg('services', '30'));
   const background = Number(arg('background', '0'));
   const mode = arg('mode', 'iptables');
+  const gap = Number(arg('gap', '1500'));
+  const minSync = arg('min-sync-period', '1s');
   const server = await TestServer.start({ extraArgs: ['--log-level', 'warn', '--cluster-cidr', '10.88.0.0/16'] });
-  const node = await TestNode.start(server, { name: 'bench-node', podCidr: '10.88.251.0/24', extraArgs: ['--proxy-mode', mode] });
+  const node = await TestNode.start(server, { name: 'bench-node', podCidr: '10.88.251.0/24', extraArgs: ['--proxy-mode', mode, '--iptables-min-sync-period', minSync] });
   const client = new RestClient({ server: server.url, ...server.credentials() }, { qps: 'unlimited' });
   try {
     await client.create(DEPLOYMENTS, 'default', {
@@ -97,12 +99,12 @@ async function main(): Promise<void> {
       } as unknown as KubeObject & { spec: { clusterIP: string } });
       await eventually(() => tryGet(svc.spec.clusterIP, 80, 25), 60_000, 0);
       lat.push(performance.now() - t0);
-      await new Promise((r) => setTimeout(r, 300));
+      await new Promise((r) => setTimeout(r, gap));
     }
     const f = (ms: number) => `${ms.toFixed(0)} ms`;
-    console.log(`\nk8ts service programming latency (${mode} mode, ${background} other services; Service create → first HTTP 200 through its ClusterIP)`);
+    console.log(`\nk8ts service programming latency (${mode} mode, ${background} other services, a Service every ${gap} ms, min sync period ${minSync}; Service create → first HTTP 200 through its ClusterIP)`);
     console.log(`  n=${n}  p50 ${f(pct(lat, 50))}  p90 ${f(pct(lat, 90))}  p99 ${f(pct(lat, 99))}  max ${f(Math.max(...lat))}`);
-    console.log(`\nreproduce: npm run build && node dist/bench/servicelatency.js --services ${n} --background ${background} --mode ${mode}`);
+    console.log(`\nreproduce: npm run build && node dist/bench/servicelatency.js --services ${n} --background ${background} --mode ${mode} --gap ${gap} --min-sync-period ${minSync}`);
   } finally {
     client.close();
     await node.stop();
