@@ -4,6 +4,7 @@
  * served version: conversion, printers, strategic-merge metadata and unknown-field pruning.
  */
 import { RESOURCES, type ResourceInfo } from '../api/resources.js';
+import type { ServiceAccount } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, Printer } from '../api/types.js';
 import { rulesFor } from '../api/rules.js';
 import { convertFromStorage, convertToStorage, storageVersionOf } from '../api/conversion.js';
@@ -41,6 +42,12 @@ export class Registries {
     const nsPrefix = resourcePrefix('', 'namespaces');
     let nsCacher: Cacher | undefined;
     const namespaces = { get: (name: string) => nsCacher?.get(objectKey(nsPrefix, undefined, name))?.obj };
+    const saPrefix = resourcePrefix('', 'serviceaccounts');
+    let saCacher: Cacher | undefined;
+    const podAdmission: PodAdmissionOptions = {
+      ...opts.podAdmission,
+      serviceAccounts: (ns, name) => saCacher?.get(objectKey(saPrefix, ns, name))?.obj as ServiceAccount | undefined,
+    };
     for (const info of RESOURCES) {
       if (PSEUDO.has(`${info.group}/${info.resource}`)) continue;
       const sv = storageVersionOf(info.group, info.resource);
@@ -49,8 +56,9 @@ export class Registries {
       const storageInfo = RESOURCES.find((r) => r.group === sv.group && r.version === sv.version && r.resource === info.resource) ?? info;
       const cacher = new Cacher(store, resourcePrefix(sv.group, info.resource), log, opts.watchCacheSize);
       if (key === '/namespaces') nsCacher = cacher;
+      if (key === '/serviceaccounts') saCacher = cacher;
       let strategy: Strategy = genericStrategy(storageInfo, rulesFor(sv.group, sv.version, info.resource), printerFor(sv.group, info.resource));
-      if (key === '/pods') strategy = podStrategy(strategy, opts.podAdmission);
+      if (key === '/pods') strategy = podStrategy(strategy, podAdmission);
       if (key === '/namespaces') strategy = namespaceStrategy(strategy);
       if (key === '/services') strategy = serviceStrategy(strategy, this.serviceAllocator);
       if (key === 'apps/daemonsets') strategy = daemonSetStrategy(strategy);

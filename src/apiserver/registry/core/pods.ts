@@ -7,12 +7,15 @@ import * as errors from '../../../machinery/errors.js';
 import { preparePodForCreate } from '../../../api/core/v1/rules.js';
 import { admitDefaultTolerationSeconds, type DefaultTolerationSeconds } from '../../../api/core/v1/tolerations.js';
 import type { Strategy } from '../strategy.js';
+import { admitPodServiceAccount, type ServiceAccountLookup } from './serviceaccount-admission.js';
 import type { RegistryStore } from '../store.js';
 import { nowTime } from '../store.js';
 
 export interface PodAdmissionOptions {
   /** DefaultTolerationSeconds admission on create; default 300 s for both (upstream's default). */
   defaultTolerationSeconds?: DefaultTolerationSeconds;
+  /** ServiceAccount admission on create (serviceaccount-admission.ts); absent: the plugin is off. */
+  serviceAccounts?: ServiceAccountLookup;
 }
 
 export function podStrategy(base: Strategy, opts: PodAdmissionOptions = {}): Strategy {
@@ -20,6 +23,7 @@ export function podStrategy(base: Strategy, opts: PodAdmissionOptions = {}): Str
   return {
     ...base,
     prepareForCreate(obj) {
+      if (opts.serviceAccounts) admitPodServiceAccount(obj, obj.metadata?.namespace ?? '', { lookup: opts.serviceAccounts });
       preparePodForCreate(obj);
       admitDefaultTolerationSeconds(obj as Parameters<typeof admitDefaultTolerationSeconds>[0], tolerationSeconds);
     },
