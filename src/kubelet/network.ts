@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -32,11 +33,23 @@ async function linkExists(name: string): Promise<boolean> {
   try { await run('ip', ['link', 'show', 'dev', name]); return true; } catch { return false; }
 }
 
-/** Creates (or keeps) the bridge with `<gateway>/<prefix>` and brings it up. */
+/** A stable, locally administered unicast MAC for a bridge: 02 + 5 bytes of sha256(name). */
+export function bridgeMacFor(name: string): string {
+  const h = createHash('sha256').update(`mac:${name}`).digest();
+  return ['02', ...[...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+}
+
+/**
+ * Creates (or keeps) the bridge with `<gateway>/<prefix>` and brings it up. Its MAC is set
+ * explicitly: a bridge whose address the kernel chose takes the lowest MAC of its ports and
+ * changes it when that port (a deleted pod's veth) goes, leaving every pod's ARP entry for the
+ * gateway stale for seconds.
+ */
 export async function ensureBridge(name: string, podCidr: string): Promise<string> {
   const gw = gatewayOf(podCidr);
   const prefix = podCidr.split('/')[1];
-  if (!(await linkExists(name))) await run('ip', ['link', 'add', name, 'type', 'bridge']);
+  if (!(await linkExists(name))) await run('ip', ['link', 'add', name, 'address', bridgeMacFor(name), 'type', 'bridge']);
+  else if (readFileSync(`/sys/class/net/${name}/addr_assign_type`, 'utf8').trim() !== '3') await run('ip', ['link', 'set', 'dev', name, 'address', bridgeMacFor(name)]);
   const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show', 'dev', name]);
   if (!stdout.includes(` ${gw}/${prefix} `)) await run('ip', ['addr', 'replace', `${gw}/${prefix}`, 'dev', name]);
   await run('ip', ['link', 'set', name, 'up']);

@@ -15,6 +15,12 @@ import { get } from 'node:http';
 import { TestServer, eventually } from '../support/server.js';
 import { REAL_NODE_SKIP, TestNode } from '../support/node.js';
 import { serviceDeviceNameFor } from '../../src/proxy/servicedevice.js';
+import { RestClient, type ResourceRef } from '../../src/client/rest.js';
+import type { KubeObject } from '../../src/api/types.js';
+import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+
+const PODS: ResourceRef = { group: '', version: 'v1', resource: 'pods', namespaced: true, kind: 'Pod' };
+const SLICES: ResourceRef = { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', namespaced: true, kind: 'EndpointSlice' };
 
 const NODE = `svc-node-${process.pid % 10000}`;
 const OCTET = 100 + ((process.pid + 37) % 100);
@@ -202,25 +208,40 @@ describe('services on a real node', { skip: REAL_NODE_SKIP }, () => {
   /** `n` sequential GETs of `url` from the client pod; each line is the body or FAIL. (Debian busybox 1.35 wget crashes with -T, hence `timeout`.) */
   const wgets = async (url: string, n: number): Promise<string[]> =>
     (await exec(`for i in $(seq ${n}); do timeout 3 wget -qO- ${url} 2>/dev/null || echo FAIL; done`)).trim().split('\n').map((l) => l.trim());
+  const uptime = () => Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   /**
    * Requests http://web/ back to back from the client pod for 5 s, stamped with /proc/uptime (the
-   * host's clock, 10 ms resolution); `action` runs 1.5 s in. `lastHitMs(name)`: how long after the
-   * action the backend `name` still answered (0: never).
+   * host's clock, 10 ms resolution); `action` runs 1.5 s in. `lastHitMs(name, since)`: how long after
+   * `since` (an uptime; default: when the action started) the backend `name` still answered (0: never).
    */
   const trafficAround = async (action: () => Promise<unknown>) => {
     const script = 'end=$(( $(cut -d. -f1 /proc/uptime) + 5 )); while [ $(cut -d. -f1 /proc/uptime) -lt $end ]; do read up _ < /proc/uptime; echo "$up $(timeout 2 wget -qO- http://web/ 2>/dev/null || echo FAIL)"; done';
     const loop = exec(script);
     await new Promise((r) => setTimeout(r, 1500));
-    const t = Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+    const t = uptime();
     await action();
     const rows = (await loop).trim().split('\n').map((l) => l.trim().split(' ')).map(([up, body]) => ({ up: Number(up), body: body ?? '' }));
     return {
       total: rows.length,
       failed: rows.filter((r) => r.body === 'FAIL').length,
       failures: rows.filter((r) => r.body === 'FAIL').map((r) => Math.round((r.up - t) * 1000)).join(','),
-      hitsBefore: (name: string) => rows.filter((r) => r.up < t && r.body === name).length,
-      lastHitMs: (name: string) => Math.max(0, ...rows.filter((r) => r.up >= t && r.body === name).map((r) => Math.round((r.up - t) * 1000))),
+      lastHitMs: (name: string, since = t) => Math.max(0, ...rows.filter((r) => r.up >= since && r.body === name).map((r) => Math.round((r.up - since) * 1000))),
     };
+  };
+  /** Resolves with the uptime at which web's EndpointSlice first shows `pod`'s endpoint not ready (watched from here). */
+  const endpointNotReady = (pod: string, signal: AbortSignal): Promise<number> => {
+    const api = new RestClient({ server: server.url, ...server.credentials() });
+    return (async () => {
+      try {
+        for await (const ev of api.watch<KubeObject & EndpointSlice>(SLICES, 'default', { labelSelector: 'kubernetes.io/service-name=web', signal })) {
+          const ep = (ev.object as EndpointSlice).endpoints?.find((e) => e.targetRef?.name === pod);
+          if (ep && ep.conditions?.ready === false) return uptime();
+        }
+      } finally {
+        api.close();
+      }
+      throw new Error(`no not-ready endpoint for ${pod} seen`);
+    })();
   };
   const svcIP = async (name: string) => (await server.k(['get', 'svc', name, '-o', 'jsonpath={.spec.clusterIP}'])).trim();
   const webPods = async (n: number) =>
@@ -268,26 +289,34 @@ describe('services on a real node', { skip: REAL_NODE_SKIP }, () => {
       assert.deepEqual([...fromHost].sort(), names);
     });
 
-    it(`[${mode}] stops sending to a deleted backend within a second and to a not-ready one; a scaled-up one starts`, async () => {
+    it(`[${mode}] stops sending to a deleted backend and to a not-ready one within a second; a scaled-up one starts`, async () => {
       const ps = await webPods(3);
-      // Deleted: terminating (its httpd keeps running for the grace period) yet no traffic.
-      const b = ps[1]!.metadata.name;
-      const del = await trafficAround(() => server.k(['delete', 'pod', b, '--wait=false']));
-      // Not ready: the readiness file goes away (the probe runs every second).
-      const a = (await webPods(3))[0]!.metadata.name;
+      const [a, b] = [ps[0]!.metadata.name, ps[1]!.metadata.name];
+      // Both serve before anything happens.
+      await eventually(async () => { const r = await wgets('http://web/', 15); return r.includes(a) && r.includes(b); }, 10_000, 0);
+      // Deleted straight through the API (kubectl's own start-up would blur the moment): terminating,
+      // its httpd still running for the grace period, yet no traffic.
+      const api = new RestClient({ server: server.url, ...server.credentials() });
+      const del = await trafficAround(() => api.delete(PODS, 'default', b)).finally(() => api.close());
+      const deletedMs = del.lastHitMs(b);
+      // Not ready: the readiness file goes away; the probe (every second) notices, the kubelet reports it,
+      // the EndpointSlice marks the endpoint not ready — from that moment the proxy has a second.
+      const stop = new AbortController();
+      const marked = endpointNotReady(a, stop.signal);
+      marked.catch(() => undefined);
       let nr: Awaited<ReturnType<typeof trafficAround>>;
+      let tNotReady: number;
       try {
         nr = await trafficAround(() => server.k(['exec', a, '--', 'rm', '/tmp/ready']));
+        tNotReady = await Promise.race([marked, new Promise<number>((_, rej) => setTimeout(() => rej(new Error('endpoint never marked not ready')), 10_000))]);
       } finally {
+        stop.abort();
         await server.k(['exec', a, '--', 'touch', '/tmp/ready']);
       }
-      const deletedMs = del.lastHitMs(b);
-      const notReadyMs = nr.lastHitMs(a);
-      console.log(`# [${mode}] last request served by a backend after its deletion: ${deletedMs} ms; after it turned not ready (1 s probe period): ${notReadyMs} ms; requests: ${del.total + nr.total}, failed: ${del.failed + nr.failed}`);
-      assert.ok(del.hitsBefore(b) > 0 && nr.hitsBefore(a) > 0, `both backends served before (${del.hitsBefore(b)}, ${nr.hitsBefore(a)} of ${del.total}, ${nr.total})`);
+      const notReadyMs = nr.lastHitMs(a, tNotReady);
+      console.log(`# [${mode}] last request served after the deletion: ${deletedMs} ms; after the endpoint was marked not ready: ${notReadyMs} ms (${nr.lastHitMs(a)} ms after the readiness file went, 1 s probe period); requests: ${del.total + nr.total}, failed: ${del.failed + nr.failed}`);
       assert.ok(deletedMs < 1000, `a deleted backend gets no traffic within a second (${deletedMs} ms)`);
-      // Detection takes up to the 1 s probe period; the proxy may then wait out its 1 s minimum sync period.
-      assert.ok(notReadyMs < 3000, `a not-ready backend gets no traffic within probe period + min sync period + 1 s (${notReadyMs} ms)`);
+      assert.ok(notReadyMs < 1000, `a not-ready backend gets no traffic within a second of being marked so (${notReadyMs} ms)`);
       assert.equal(del.failed + nr.failed, 0, `no request failed meanwhile: ${del.failures} ${nr.failures}`);
       await eventually(async () => (await wgets('http://web/', 15)).includes(a), 10_000, 0);
       // Scale up: the fourth backend answers.
