@@ -168,19 +168,12 @@ kind: Pod
 metadata: {name: client}
 spec:
   terminationGracePeriodSeconds: 1
-  serviceAccountName: default
   containers:
   - name: c
     image: busybox
     command: ["sleep", "3600"]
 ${nodeMounts}
-    - {name: kube-api-access, mountPath: /var/run/secrets/kubernetes.io/serviceaccount, readOnly: true}
 ${nodeVolumes}
-  - name: kube-api-access
-    projected:
-      sources:
-      - serviceAccountToken: {path: token, expirationSeconds: 3607}
-      - configMap: {name: kube-root-ca.crt, items: [{key: ca.crt, path: ca.crt}]}
 `;
 
 /** An in-cluster API client run by the node binary inside the client pod: lists Services with the pod's token. */
@@ -427,7 +420,9 @@ subsets:
     assert.match(resolv, /search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
   });
 
-  it('lets a pod reach the API server through the kubernetes Service with its service account token', async () => {
+  it('lets a pod reach the API server through the kubernetes Service with the token the ServiceAccount admission mounted', async () => {
+    const vols = await server.k(['get', 'pod', 'client', '-o', 'jsonpath={.spec.serviceAccountName} {.spec.volumes[*].name}']);
+    assert.match(vols, /^default .*kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}/);
     const byIP = await server.k(['exec', 'client', '--', '/host/node', '-e', inClusterList('process.env.KUBERNETES_SERVICE_HOST')]);
     assert.match(byIP.trim(), /^200 .*\bweb\b/, 'https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT verified against the cluster CA');
     const byName = await server.k(['exec', 'client', '--', '/host/node', '-e', inClusterList("'kubernetes.default.svc'")]);
