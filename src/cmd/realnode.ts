@@ -128,8 +128,8 @@ const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) =
  * the kube-dns and `kubernetes` Service addresses bound on it), the node-local cluster DNS server
  * and the API server relay on those addresses (their Endpoints point at the Service addresses
  * themselves; NOTRACK rules take that traffic past the proxy's nat rules straight to them), and
- * the proxy. DNS and
- * proxy keep starting in the background; a failure of either is logged and leaves the kubelet running.
+ * the proxy. DNS, relay and proxy keep starting in the background; a failure of any is logged and
+ * leaves the kubelet running.
  */
 async function startServiceNetworking(flags: FlagValues<typeof agentFlags>, client: RestClient, nodeName: string, clusterDNS: string[], clusterDomain: string, log: Logger, signal: AbortSignal): Promise<void> {
   const mode = flags['proxy-mode'] as ProxyMode;

@@ -103,13 +103,19 @@ export function startNodeProxy(o: NodeProxyOptions): NodeProxy {
     addresses.request();
     services.addEventHandler({ onAdd: () => metrics.serviceChanges.inc(), onUpdate: () => metrics.serviceChanges.inc(), onDelete: () => metrics.serviceChanges.inc() });
     slices.addEventHandler({ onAdd: () => metrics.endpointChanges.inc(), onUpdate: () => metrics.endpointChanges.inc(), onDelete: () => metrics.endpointChanges.inc() });
-    await p.sync();
-    const full = setInterval(() => void p.sync().catch((e: Error) => log.warn({ err: e.message }, 'periodic proxy sync failed')), o.syncPeriodMs);
+    const periodic = setInterval(() => void p.sync().catch((e: Error) => log.warn({ err: e.message }, 'periodic proxy sync failed')), o.syncPeriodMs);
     o.signal.addEventListener('abort', () => {
-      clearInterval(full);
+      clearInterval(periodic);
       server?.close();
     }, { once: true });
-    log.info({ serviceDevice: serviceDeviceNameFor(o.nodeName) }, 'proxy rules synced; following services and endpoint slices');
+    try {
+      await p.sync();
+      log.info({ serviceDevice: serviceDeviceNameFor(o.nodeName) }, 'proxy rules synced; following services and endpoint slices');
+    } catch (e) {
+      // requestSync retries (rate-limited) until a sync succeeds.
+      log.error({ err: (e as Error).message }, 'first proxy sync failed; retrying');
+      p.requestSync();
+    }
   })();
   ready.catch((e: Error) => log.error({ err: e.message }, 'proxy failed to start'));
   return { ready, metrics, metricsAddress: () => address };
@@ -146,6 +152,9 @@ class DeviceAddresses {
     })();
   }
 
+  /** The LoadBalancer addresses last applied (sorted, joined); the device is left alone while they stay the same. */
+  private applied: string | undefined;
+
   private async apply(): Promise<void> {
     const device = serviceDeviceNameFor(this.o.nodeName);
     const lb = new Set<string>();
@@ -153,11 +162,14 @@ class DeviceAddresses {
       if (svc.spec?.type !== 'LoadBalancer') continue;
       for (const i of svc.status?.loadBalancer?.ingress ?? []) if (i.ip && /^\d+\.\d+\.\d+\.\d+$/.test(i.ip)) lb.add(i.ip);
     }
+    const key = [...lb].sort().join(',');
+    if (key === this.applied) return;
     if (lb.size > 0) {
       const { stdout } = await run('ip', ['-o', '-4', 'addr', 'show']);
       for (const m of stdout.matchAll(/^\d+: (\S+)\s+inet (\d+\.\d+\.\d+\.\d+)\//gm)) if (m[1] !== device) lb.delete(m[2]!);
     }
     await ensureServiceDevice(device, this.o.serviceCidr, [...new Set([...this.o.localAddresses, ...lb])]);
+    this.applied = key;
   }
 }
 

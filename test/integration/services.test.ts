@@ -28,6 +28,8 @@ const POD_CIDR = `10.88.${OCTET}.0/24`;
 const NODE_IP = `10.88.${OCTET}.1`;
 /** An external IP inside the cluster CIDR but on no node: routed to the host, never out. */
 const EXTERNAL_IP = '10.88.250.10';
+/** ServiceLB pool for the userspace phase: inside the cluster CIDR too (bound on the node's service device). */
+const LB_POOL = '10.88.249.10-10.88.249.12';
 
 interface PodJson {
   metadata: { name: string; labels?: Record<string, string>; deletionTimestamp?: string };
@@ -467,6 +469,8 @@ subsets:
       node = undefined;
       // The old node's containers are gone: start from fresh pods rather than stale statuses.
       await server.k(['delete', 'pods', '--all', '--grace-period=0', '--force', '--wait=false']);
+      // The server comes back with a ServiceLB address pool: LoadBalancer Services move to pool addresses.
+      await server.restart(['--cluster-cidr', '10.88.0.0/16', '--servicelb-address-pool', LB_POOL]);
       node = await TestNode.start(server, { name: NODE, podCidr: POD_CIDR, extraArgs: ['--proxy-mode', 'userspace'] });
       await server.k(['apply', '-f', '-'], CLIENT);
       await webPods(3);
@@ -476,5 +480,18 @@ subsets:
       assert.ok(!/:K8TS-SVC-/.test(nat), 'no iptables-mode service chains');
     });
     trafficSuite('userspace');
+
+    it('[userspace] serves a LoadBalancer Service on its ServiceLB pool address, bound on the node', async () => {
+      const ingress = await eventually(async () => {
+        const ip = (await server.k(['get', 'svc', 'web-lb', '-o', 'jsonpath={.status.loadBalancer.ingress[*].ip}'])).trim();
+        return /^10\.88\.249\.1[0-2]$/.test(ip) ? ip : undefined;
+      }, 20_000, 200);
+      await eventually(() => execFileSync('ip', ['-o', '-4', 'addr', 'show', 'dev', serviceDeviceNameFor(NODE)], { encoding: 'utf8' }).includes(` ${ingress}/32 `), 10_000, 100);
+      const names = new Set((await webPods(3)).map((p) => p.metadata.name));
+      const body = (await httpGet(`http://${ingress}:8088/`)).trim();
+      assert.ok(names.has(body), `host → ${ingress}:8088 answered by a backend (${body})`);
+      const fromPod = await wgets(`http://${ingress}:8088/`, 3);
+      assert.ok(fromPod.every((b) => names.has(b)), `pod → pool address: ${fromPod}`);
+    });
   });
 });

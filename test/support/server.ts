@@ -76,7 +76,7 @@ export class TestServer {
   private constructor(
     readonly dataDir: string,
     readonly port: number,
-    private readonly opts: ServerOptions,
+    private opts: ServerOptions,
     private readonly ownsDir: boolean,
   ) {}
 
@@ -164,8 +164,10 @@ export class TestServer {
     await exited;
   }
 
-  async restart(): Promise<void> {
+  /** Stops and starts the server on the same data dir and port; `extraArgs` replaces the flags it had. */
+  async restart(extraArgs?: string[]): Promise<void> {
     await this.stop();
+    if (extraArgs) this.opts = { ...this.opts, extraArgs };
     await this.launch();
   }
 
