@@ -3,6 +3,7 @@
  * parts (volumes, environment, probes, server, static pod sources).
  */
 import { hostname } from 'node:os';
+import { createServer } from 'node:http';
 import type { RestClient } from '../client/rest.js';
 import type { Logger } from '../util/logger.js';
 import { runRealAgent } from '../kubelet/agent.js';
@@ -21,6 +22,7 @@ import { ensureNoTrack, type LocalListener } from '../proxy/notrack.js';
 import { startApiServerRelay } from '../proxy/apiserverrelay.js';
 import { gatewayOf } from '../kubelet/network.js';
 import { startDnsFromInformers } from '../dns/informers.js';
+import { DnsMetrics } from '../dns/metrics.js';
 import { FlagError, type FlagValues } from './flags.js';
 import { parseDurationMs, type agentFlags } from './agent.js';
 
@@ -121,6 +123,21 @@ export async function runRealNode(flags: FlagValues<typeof agentFlags>, client: 
   );
 }
 
+/** The kube-dns Service's `metrics` port: the node-local DNS's Prometheus metrics (CoreDNS's names). */
+const DNS_METRICS_PORT = 9153;
+
+async function serveDnsMetrics(host: string, metrics: DnsMetrics, signal: AbortSignal): Promise<void> {
+  const srv = createServer((req, res) => {
+    if ((req.url ?? '').split('?')[0] !== '/metrics') return void res.writeHead(404).end('404 page not found\n');
+    metrics.registry.metrics().then((body) => res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body), (e: Error) => res.writeHead(500).end(e.message));
+  });
+  await new Promise<void>((resolve, reject) => {
+    srv.once('error', reject);
+    srv.listen({ host, port: DNS_METRICS_PORT, exclusive: true }, () => resolve());
+  });
+  signal.addEventListener('abort', () => srv.close(), { once: true });
+}
+
 const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim()).filter(Boolean);
 
 /**
@@ -138,8 +155,8 @@ async function startServiceNetworking(flags: FlagValues<typeof agentFlags>, clie
   const serviceCidr = flags['service-cidr']!;
   // The `kubernetes` Service's address: the first of the service CIDR.
   const apiAddress = gatewayOf(serviceCidr);
-  const listeners: LocalListener[] = [...(dnsAddress ? [{ ip: dnsAddress, port: 53 }] : []), { ip: apiAddress, port: 443 }];
-  const localAddresses = listeners.map((l) => l.ip);
+  const listeners: LocalListener[] = [...(dnsAddress ? [{ ip: dnsAddress, port: 53 }, { ip: dnsAddress, port: DNS_METRICS_PORT }] : []), { ip: apiAddress, port: 443 }];
+  const localAddresses = [...new Set(listeners.map((l) => l.ip))];
   const minSyncPeriodMs = parseDurationMs(flags['iptables-min-sync-period']!, 'iptables-min-sync-period');
   const syncPeriodMs = parseDurationMs(flags['iptables-sync-period']!, 'iptables-sync-period');
   if (syncPeriodMs <= 0) throw new FlagError('--iptables-sync-period must be positive');
@@ -154,8 +171,12 @@ async function startServiceNetworking(flags: FlagValues<typeof agentFlags>, clie
   const informers = new SharedInformerFactory(client, { log: log.child({ part: 'informers' }) });
   if (dnsAddress) {
     const upstream = list(flags['dns-upstream']);
-    startDnsFromInformers(client, { clusterDomain, host: dnsAddress, port: 53, informers, signal, log, ...(upstream.length ? { upstream } : {}) }).then(
-      () => log.info({ address: `${dnsAddress}:53` }, 'cluster DNS listening (UDP and TCP)'),
+    const metrics = new DnsMetrics(`dns://${dnsAddress}:53`);
+    startDnsFromInformers(client, { clusterDomain, host: dnsAddress, port: 53, informers, signal, log, onAnswer: (p, q, r, sec) => metrics.observe(p, q, r, sec), ...(upstream.length ? { upstream } : {}) }).then(
+      () => {
+        log.info({ address: `${dnsAddress}:53` }, 'cluster DNS listening (UDP and TCP)');
+        serveDnsMetrics(dnsAddress, metrics, signal).catch((e: Error) => log.warn({ err: e.message }, 'DNS metrics listener failed'));
+      },
       (e: Error) => log.error({ err: e.message, address: `${dnsAddress}:53` }, 'cluster DNS failed to start (another node on this machine may be serving it)'),
     );
   }

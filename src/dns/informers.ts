@@ -20,7 +20,7 @@ import { NAMESPACE_INDEX, SharedInformer, type IndexFunc, type SharedInformerFac
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import { ClusterDns, type DnsSource } from './resolver.js';
-import { startDnsServer, type DnsServer } from './server.js';
+import { startDnsServer, type DnsServer, type DnsServerOptions } from './server.js';
 import { canonicalIP, SERVICE_NAME_LABEL } from './records.js';
 
 export const SERVICES_REF: ResourceRef = { group: '', version: 'v1', resource: 'services', namespaced: true, kind: 'Service' };
@@ -36,6 +36,8 @@ export interface DnsFromInformersOptions {
   log?: Logger;
   informers?: SharedInformerFactory;
   syncTimeoutMs?: number;
+  /** Passed to the listener: called after each reply (metrics). */
+  onAnswer?: DnsServerOptions['onAnswer'];
 }
 
 type SvcObj = Service & KubeObject;
@@ -103,6 +105,6 @@ export async function startDnsFromInformers(client: RestClient, o: DnsFromInform
   if (first === 'timeout') log.warn({}, 'starting DNS before the service and endpointslice caches synced');
   synced.catch(() => undefined);
   const dns = new ClusterDns({ source, clusterDomain: o.clusterDomain, upstream: o.upstream, ttl: o.ttl, log: o.log });
-  const srv = await startDnsServer({ dns, host: o.host, port: o.port, signal: o.signal, log: o.log });
+  const srv = await startDnsServer({ dns, host: o.host, port: o.port, signal: o.signal, log: o.log, ...(o.onAnswer ? { onAnswer: o.onAnswer } : {}) });
   return { ...srv, dns };
 }

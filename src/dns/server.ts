@@ -26,6 +26,8 @@ export interface DnsServerOptions {
   log?: Logger;
   /** Close TCP connections idle this long (default 10 s). */
   tcpIdleMs?: number;
+  /** Called after each reply is sent (metrics). */
+  onAnswer?: (proto: 'udp' | 'tcp', query: Buffer, reply: Buffer, seconds: number) => void;
 }
 
 export interface DnsServer {
@@ -55,8 +57,12 @@ export async function startDnsServer(o: DnsServerOptions): Promise<DnsServer> {
 function serve(o: DnsServerOptions, log: Logger, tcp: Server, udp: UdpSocket, port: number): DnsServer {
   const conns = new Set<Socket>();
   udp.on('message', (msg, rinfo) => {
+    const t0 = performance.now();
     o.dns.answer(msg, { maxSize: 512 }).then(
-      (out) => udp.send(out, rinfo.port, rinfo.address),
+      (out) => {
+        udp.send(out, rinfo.port, rinfo.address);
+        o.onAnswer?.('udp', msg, out, (performance.now() - t0) / 1000);
+      },
       (err) => log.debug({ err: String(err), from: rinfo.address }, 'dropped DNS datagram'),
     );
   });
@@ -73,15 +79,17 @@ function serve(o: DnsServerOptions, log: Logger, tcp: Server, udp: UdpSocket, po
       while (buf.length >= 2) {
         const len = buf.readUInt16BE(0);
         if (buf.length < 2 + len) break;
-        const msg = buf.subarray(2, 2 + len);
+        const msg = Buffer.from(buf.subarray(2, 2 + len));
         buf = buf.subarray(2 + len);
-        o.dns.answer(Buffer.from(msg), { maxSize: MAX_TCP_MESSAGE }).then(
+        const t0 = performance.now();
+        o.dns.answer(msg, { maxSize: MAX_TCP_MESSAGE }).then(
           (out) => {
             if (sock.destroyed) return;
             const frame = Buffer.allocUnsafe(2 + out.length);
             frame.writeUInt16BE(out.length, 0);
             out.copy(frame, 2);
             sock.write(frame);
+            o.onAnswer?.('tcp', msg, out, (performance.now() - t0) / 1000);
           },
           (err) => {
             log.debug({ err: String(err) }, 'bad DNS message over TCP');

@@ -416,6 +416,10 @@ subsets:
     assert.match(ptr, /name = web\.default\.svc\.cluster\.local/);
     const nx = await server.kubectl(['exec', 'client', '--', 'nslookup', 'nope.default.svc.cluster.local']);
     assert.match(nx.stdout + nx.stderr, /NXDOMAIN/);
+    // kube-dns's `metrics` port: the node-local DNS's Prometheus metrics, under CoreDNS's names.
+    const metrics = await exec('wget -qO- http://10.43.0.10:9153/metrics');
+    assert.match(metrics, /^coredns_dns_requests_total\{[^}]*proto="udp"[^}]*type="A"\} [1-9]/m);
+    assert.match(metrics, /^coredns_dns_responses_total\{[^}]*rcode="NXDOMAIN"\} [1-9]/m);
     // The pod's resolver is the kube-dns Service address, reached through the node's rules.
     const resolv = await exec('cat /etc/resolv.conf');
     assert.match(resolv, /nameserver 10\.43\.0\.10/);
