@@ -16,6 +16,7 @@ import { slice, svc } from '../../src/proxy/testdata.js';
 import { silentLogger } from '../../src/util/logger.js';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
+import { inNs, probe, sh } from '../support/netns.js';
 
 const ID = process.pid % 100000;
 const NS = `k8ts-px-${ID}`;
@@ -24,20 +25,6 @@ const B2 = `${NS}-b2`;
 const CL = `${NS}-c`;
 const SKIP = process.getuid?.() !== 0 ? 'needs root' : false;
 
-function sh(...args: string[]): string {
-  return execFileSync(args[0]!, args.slice(1), { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
-const inNs = (ns: string, ...args: string[]) => sh('ip', 'netns', 'exec', ns, ...args);
-
-/** Runs `n` sequential GETs from inside `ns`; each result is the body or `ERR:<code>`. */
-function probe(ns: string, url: string, n = 1): string[] {
-  const script = `
-    const http = require('http'); const out = [];
-    const one = () => new Promise((res) => { const r = http.get(${JSON.stringify(url)}, { agent: false, timeout: 1500 }, (m) => { let b=''; m.on('data', d => b += d); m.on('end', () => res(b)); });
-      r.on('timeout', () => r.destroy(Object.assign(new Error('t'), { code: 'TIMEOUT' }))); r.on('error', (e) => res('ERR:' + e.code)); });
-    (async () => { for (let i = 0; i < ${n}; i++) out.push(await one()); console.log(JSON.stringify(out)); })();`;
-  return JSON.parse(inNs(ns, process.execPath, '-e', script)) as string[];
-}
 
 describe('iptables proxier in a network namespace', { skip: SKIP }, () => {
   const servers: ChildProcess[] = [];
