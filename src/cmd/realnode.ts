@@ -20,7 +20,7 @@ import { startNodeProxy, type ProxyMode } from '../proxy/node.js';
 import { ensureServiceDevice, serviceDeviceNameFor } from '../proxy/servicedevice.js';
 import { ensureNoTrack, type LocalListener } from '../proxy/notrack.js';
 import { startApiServerRelay } from '../proxy/apiserverrelay.js';
-import { gatewayOf } from '../kubelet/network.js';
+import { IPv4Range } from '../apiserver/registry/core/serviceips/ranges.js';
 import { startDnsFromInformers } from '../dns/informers.js';
 import { DnsMetrics } from '../dns/metrics.js';
 import { FlagError, type FlagValues } from './flags.js';
@@ -153,8 +153,13 @@ async function startServiceNetworking(flags: FlagValues<typeof agentFlags>, clie
   if (mode !== 'iptables' && mode !== 'userspace') throw new FlagError(`invalid --proxy-mode "${flags['proxy-mode']}" (want iptables or userspace)`);
   const dnsAddress = flags['disable-dns'] ? undefined : clusterDNS.find((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a));
   const serviceCidr = flags['service-cidr']!;
-  // The `kubernetes` Service's address: the first of the service CIDR.
-  const apiAddress = gatewayOf(serviceCidr);
+  // The `kubernetes` Service's address: the first of the service CIDR (as the server allocates it).
+  let apiAddress: string;
+  try {
+    apiAddress = new IPv4Range(serviceCidr).ipAt(0);
+  } catch (e) {
+    throw new FlagError((e as Error).message);
+  }
   const listeners: LocalListener[] = [...(dnsAddress ? [{ ip: dnsAddress, port: 53 }, { ip: dnsAddress, port: DNS_METRICS_PORT }] : []), { ip: apiAddress, port: 443 }];
   const localAddresses = [...new Set(listeners.map((l) => l.ip))];
   const minSyncPeriodMs = parseDurationMs(flags['iptables-min-sync-period']!, 'iptables-min-sync-period');

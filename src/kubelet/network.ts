@@ -7,6 +7,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
+import { linkExists } from '../util/hostnet.js';
 
 const run = promisify(execFile);
 
@@ -27,10 +28,6 @@ export function cidrContains(cidr: string, ip: string): boolean {
   const [base, bits] = cidr.split('/');
   const mask = Number(bits) === 0 ? 0 : (~0 << (32 - Number(bits))) >>> 0;
   return ((toInt(ip) & mask) >>> 0) === ((toInt(base!) & mask) >>> 0);
-}
-
-async function linkExists(name: string): Promise<boolean> {
-  try { await run('ip', ['link', 'show', 'dev', name]); return true; } catch { return false; }
 }
 
 /** A stable, locally administered unicast MAC for a bridge: 02 + 5 bytes of sha256(name). */

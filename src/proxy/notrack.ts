@@ -11,7 +11,8 @@
  * - `ensureNoTrack` is idempotent (one `iptables-restore --noflush` declaring only K8TS-NOTRACK,
  *   jumps checked with -C and inserted when missing); `removeNoTrack` deletes the jumps and the chain.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { iptablesRestore } from '../util/hostnet.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -34,17 +35,7 @@ export function renderNoTrack(listeners: LocalListener[]): string {
   return ['*raw', `:${NOTRACK_CHAIN} - [0:0]`, ...rules, 'COMMIT', ''].join('\n');
 }
 
-function restore(input: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('iptables-restore', ['--noflush', '-w', '5'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`iptables-restore failed (${code}): ${err.trim()}`))));
-    p.stdin.on('error', () => {});
-    p.stdin.end(input);
-  });
-}
+const restore = (input: string): Promise<void> => iptablesRestore(input);
 
 export async function ensureNoTrack(listeners: LocalListener[]): Promise<void> {
   await restore(renderNoTrack(listeners));

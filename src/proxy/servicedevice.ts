@@ -17,19 +17,11 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
+import { linkExists } from '../util/hostnet.js';
 
 const run = promisify(execFile);
 
 export const serviceDeviceNameFor = (nodeName: string): string => `k8svc${createHash('sha256').update(nodeName).digest('hex').slice(0, 6)}`;
-
-async function linkExists(name: string): Promise<boolean> {
-  try {
-    await run('ip', ['link', 'show', 'dev', name]);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export async function ensureServiceDevice(name: string, serviceCidr: string, addresses: string[]): Promise<void> {
   if (!(await linkExists(name))) {

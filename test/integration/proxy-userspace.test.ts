@@ -11,17 +11,15 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { slice, svc } from '../../src/proxy/testdata.js';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
-import { inNs, probe, sh } from '../support/netns.js';
+import { buildProxyTopology, inNs, probe, waitForBackends, type ProxyTopology } from '../support/netns.js';
 
 const ID = process.pid % 100000;
 const NS = `k8ts-us-${ID}`;
-const B1 = `${NS}-b1`;
-const B2 = `${NS}-b2`;
 const CL = `${NS}-c`;
 const SKIP = process.getuid?.() !== 0 ? 'needs root' : false;
 
@@ -86,54 +84,24 @@ function startDriver(): { call(op: string, arg?: unknown): Promise<unknown>; pro
 
 describe('userspace proxier in a network namespace', { skip: SKIP, timeout: 60_000 }, () => {
   const procs: ChildProcess[] = [];
+  let topo: ProxyTopology | undefined;
   let services: Service[] = [];
   let slices: EndpointSlice[] = [];
   let driver: ReturnType<typeof startDriver>;
   const sync = () => driver.call('sync', { services, slices });
 
   before(() => {
-    for (const ns of [NS, B1, B2, CL]) sh('ip', 'netns', 'add', ns);
-    inNs(NS, 'ip', 'link', 'set', 'lo', 'up');
-    inNs(NS, 'ip', 'link', 'add', 'br0', 'type', 'bridge');
-    inNs(NS, 'ip', 'addr', 'add', '10.244.0.1/24', 'dev', 'br0');
-    inNs(NS, 'ip', 'link', 'set', 'br0', 'up');
-    // Locally sent packets need a route before nat OUTPUT can redirect them.
-    inNs(NS, 'ip', 'route', 'add', '10.96.0.0/16', 'dev', 'br0');
-    [[B1, '10.244.0.2'], [B2, '10.244.0.3']].forEach(([ns, ip], i) => {
-      inNs(NS, 'ip', 'link', 'add', `vb${i}`, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', ns!);
-      inNs(NS, 'ip', 'link', 'set', `vb${i}`, 'master', 'br0', 'up');
-      inNs(ns!, 'ip', 'link', 'set', 'lo', 'up');
-      inNs(ns!, 'ip', 'addr', 'add', `${ip}/24`, 'dev', 'eth0');
-      inNs(ns!, 'ip', 'link', 'set', 'eth0', 'up');
-      inNs(ns!, 'ip', 'route', 'add', 'default', 'via', '10.244.0.1');
-      const name = i === 0 ? 'b1' : 'b2';
-      procs.push(spawn('ip', ['netns', 'exec', ns!, process.execPath, '-e',
-        `require('http').createServer((q, r) => r.end('${name} ' + q.socket.remoteAddress)).listen(8080);
-         const u = require('dgram').createSocket('udp4'); u.on('message', (m, ri) => u.send('${name} ' + m, ri.port, ri.address)); u.bind(5353);`],
-      { stdio: ['ignore', 'ignore', 'inherit'] }));
-    });
-    inNs(NS, 'ip', 'link', 'add', 'vc', 'type', 'veth', 'peer', 'name', 'eth0', 'netns', CL);
-    inNs(NS, 'ip', 'addr', 'add', '192.168.77.1/24', 'dev', 'vc');
-    inNs(NS, 'ip', 'link', 'set', 'vc', 'up');
-    inNs(CL, 'ip', 'link', 'set', 'lo', 'up');
-    inNs(CL, 'ip', 'addr', 'add', '192.168.77.2/24', 'dev', 'eth0');
-    inNs(CL, 'ip', 'link', 'set', 'eth0', 'up');
-    inNs(CL, 'ip', 'route', 'add', 'default', 'via', '192.168.77.1');
+    topo = buildProxyTopology(NS, (name) =>
+      `require('http').createServer((q, r) => r.end('${name} ' + q.socket.remoteAddress)).listen(8080);
+       const u = require('dgram').createSocket('udp4'); u.on('message', (m, ri) => u.send('${name} ' + m, ri.port, ri.address)); u.bind(5353);`);
     driver = startDriver();
     procs.push(driver.proc);
-    for (let i = 0; i < 50; i++) {
-      try {
-        if (probe(NS, 'http://10.244.0.2:8080/')[0]!.startsWith('b1') && probe(NS, 'http://10.244.0.3:8080/')[0]!.startsWith('b2')) break;
-      } catch { /* retry */ }
-      execFileSync('sleep', ['0.1']);
-    }
+    waitForBackends(topo);
   });
 
   after(() => {
     for (const p of procs) p.kill();
-    for (const ns of [NS, B1, B2, CL]) {
-      try { sh('ip', 'netns', 'del', ns); } catch { /* already gone */ }
-    }
+    topo?.destroy();
   });
 
   it('spreads a cluster IP over both endpoints from another namespace and from the node', async () => {

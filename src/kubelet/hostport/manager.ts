@@ -4,23 +4,15 @@
  * making sure the jumps from PREROUTING/OUTPUT/POSTROUTING exist. `cleanup` removes the jumps and
  * every chain of the node. Host chains are never flushed; only K8TS- chains are written.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { Logger } from '../../util/logger.js';
 import { jumpRules, nodeChains, ownedMappingChains, restoreInput, type HostPortMapping } from './rules.js';
+import { iptablesRestore } from '../../util/hostnet.js';
 
 const run = promisify(execFile);
 
-function restore(input: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('iptables-restore', ['--noflush', '-w', '5'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`iptables-restore failed (${code}): ${err.trim()}`))));
-    p.stdin.end(input);
-  });
-}
+const restore = (input: string): Promise<void> => iptablesRestore(input);
 
 async function ensureJumps(nodeName: string): Promise<void> {
   for (const [chain, spec] of jumpRules(nodeChains(nodeName))) {

@@ -20,8 +20,6 @@
  * - `command` prefixes every iptables invocation (e.g. ['ip', 'netns', 'exec', ns]) so tests can run
  *   the proxier inside a network namespace they created.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { EndpointSlice } from 'kubernetes-types/discovery/v1.js';
 import type { Logger } from '../../util/logger.js';
@@ -30,8 +28,7 @@ import type { SharedInformer } from '../../client/informer.js';
 import type { KubeObject } from '../../api/types.js';
 import { SERVICE_NAME_LABEL, buildServiceMap, type ServicePortInfo } from '../servicemap.js';
 import { CHAIN, OWNED_DYNAMIC_CHAIN, assembleChains, fixedChains, jumpRules, ownedChainsIn, removeText, renderServicePort, restoreText, type ServicePortRules } from './rules.js';
-
-const run = promisify(execFile);
+import { iptablesRestore, runArgv } from '../../util/hostnet.js';
 
 /** Where the proxier reads cluster state: typically two informers' listers (see `informerSource`). */
 export interface ProxySource {
@@ -361,24 +358,14 @@ export class IptablesProxier {
     }
   }
 
-  private async exec(bin: string, args: string[]): Promise<string> {
-    const [cmd, ...pre] = [...this.o.command, bin];
-    const { stdout } = await run(cmd!, [...pre, ...args], { maxBuffer: 1 << 30 });
-    return stdout;
+  private exec(bin: string, args: string[]): Promise<string> {
+    return runArgv([...this.o.command, bin, ...args]);
   }
 
   private restore(input: string): Promise<void> {
-    const [cmd, ...pre] = [...this.o.command, this.o.iptablesRestore];
-    return new Promise((resolve, reject) => {
-      const p = spawn(cmd!, [...pre, '--noflush', '-w', '5'], { stdio: ['pipe', 'ignore', 'pipe'] });
-      let err = '';
-      p.stderr.on('data', (d) => (err += d));
-      p.on('error', reject);
-      p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`iptables-restore failed (${code}): ${err.trim().slice(0, 2000)}`))));
-      p.stdin.on('error', () => {}); // reported through 'close'
-      p.stdin.end(input);
-    });
+    return iptablesRestore(input, [...this.o.command, this.o.iptablesRestore]);
   }
+
 }
 
 /** A ProxySource over two informers' listers, plus change wiring: each event requests a sync. */

@@ -19,8 +19,6 @@
  * - `cleanup()` stops syncing, closes every socket and removes the jumps and the K8TS- chains.
  * - Only chains named K8TS-… are declared, flushed or deleted; built-in chains only gain/lose jumps.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { Logger } from '../../util/logger.js';
 import { SyncRunner } from '../syncrunner.js';
 import type { ProxySource } from '../iptables/proxier.js';
@@ -31,8 +29,7 @@ import type { PortCounters, PortProxy } from './portproxy.js';
 import { CHAIN, jumpRules, renderDeleteChains, renderNat, type Portal } from './rules.js';
 import { TcpPortProxy } from './tcp.js';
 import { DEFAULT_UDP_IDLE_TIMEOUT_MS, UdpPortProxy } from './udp.js';
-
-const run = promisify(execFile);
+import { iptablesRestore, runArgv } from '../../util/hostnet.js';
 
 export interface IptablesCommands {
   /** Command prefix for every iptables invocation, e.g. ['ip', 'netns', 'exec', ns]. */
@@ -253,21 +250,10 @@ export async function cleanupUserspaceRules(o: IptablesCommands = {}): Promise<v
   if (del) await restore(c, del);
 }
 
-async function exec(o: Required<IptablesCommands>, bin: string, args: string[]): Promise<string> {
-  const [cmd, ...pre] = [...o.command, bin];
-  const { stdout } = await run(cmd!, [...pre, ...args], { maxBuffer: 1 << 30 });
-  return stdout;
+function exec(o: Required<IptablesCommands>, bin: string, args: string[]): Promise<string> {
+  return runArgv([...o.command, bin, ...args]);
 }
 
 function restore(o: Required<IptablesCommands>, input: string): Promise<void> {
-  const [cmd, ...pre] = [...o.command, o.iptablesRestore];
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd!, [...pre, '--noflush', '-w', '5'], { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d) => (err += d));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`iptables-restore failed (${code}): ${err.trim().slice(0, 2000)}`))));
-    p.stdin.on('error', () => {}); // reported through 'close'
-    p.stdin.end(input);
-  });
+  return iptablesRestore(input, [...o.command, o.iptablesRestore]);
 }
